@@ -1,0 +1,9 @@
+"""Everything under /api/v1/."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("members.api.urls")),
+]

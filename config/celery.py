@@ -1,0 +1,24 @@
+"""The Celery app. Broker and options come from Django settings (CELERY_* names).
+
+Periodic work is declared here, in code, so it is reviewed like code; each entry is a sweeper
+that selects what is due and fans out one idempotent task per id.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("hearth", task_cls="celery.contrib.django.task:DjangoTask")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "requeue-stalled-deliveries": {
+        "task": "core.tasks.requeue_stalled_deliveries_task",
+        "schedule": 300.0,
+    },
+}

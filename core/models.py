@@ -1,0 +1,65 @@
+"""Shared primitives. core depends on nothing else of ours."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Delivery(models.Model):
+    """One message a person must get once: the idempotency ledger for every email.
+
+    A row is unique per (recipient, kind, key), so enqueueing the same message twice or
+    running the send task twice never sends a second copy. The rendered message is stored
+    so the task needs only the row id.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        help_text="The member, when the address belongs to one.",
+    )
+    to_email = models.EmailField()
+    kind = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    subject = models.CharField(max_length=998)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"],
+                condition=Q(recipient__isnull=False),
+                name="delivery_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["to_email", "kind", "key"],
+                condition=Q(recipient__isnull=True),
+                name="delivery_once_per_address",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="delivery_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_email} ({self.status})"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staff/outbox/", views.outbox_list, name="outbox"),
+    path("staff/outbox/<int:delivery_id>/", views.outbox_detail, name="outbox-detail"),
+]

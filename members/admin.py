@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from members.forms import AdminUserCreationForm
+from members.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # stubs pin the base to AbstractUser
+    add_form = AdminUserCreationForm
+    ordering = ("-date_joined",)
+    list_display = ("handle", "email", "display_name", "is_staff", "is_active", "date_joined")
+    search_fields = ("handle", "email", "display_name")
+    fieldsets = (
+        (None, {"fields": ("email", "handle", "display_name", "password")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "handle", "password1", "password2")}),
+    )

@@ -1,0 +1,81 @@
+"""Test-wide settings tweaks, service markers and the personas."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.members.factories import UserFactory
+
+REQUIRED_SERVICES = {
+    s.strip() for s in os.environ.get("HEARTH_REQUIRE_SERVICES", "").split(",") if s.strip()
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Speed: a cheap hasher, local caches, eager Celery that raises, static files from finders.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path: Path) -> None:
+    """Media and mail written by a test go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAIL_DIR = tmp_path / "mail"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """allauth's rate limits live in the cache; one test must not throttle the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def _missing(service: str, reason: str) -> None:
+    if service in REQUIRED_SERVICES:
+        pytest.fail(f"{service} is required here (HEARTH_REQUIRE_SERVICES) but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and not settings.IS_POSTGRES:
+        _missing("postgres", "needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        _missing("redis", "needs Redis: set REDIS_URL=redis://…")
+    if item.get_closest_marker("browser") and not shutil.which("chromium"):
+        _missing("browser", "needs Debian's Chromium: apt-get install -y chromium")
+
+
+# --- Personas ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def visitor():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def member():
+    return UserFactory(handle="member", email="member@example.com")
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(handle="staffer", email="staff@example.com", is_staff=True)
