@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler
 class DomainError(Exception):
     """A business rule refused the request. `code` is stable for API clients."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
     def __init__(self, message: str, *, field: str | None = None) -> None:

@@ -197,15 +197,31 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "handle"
 ACCOUNT_USERNAME_VALIDATORS = "members.validators.handle_validators"
-ACCOUNT_USERNAME_MIN_LENGTH = 2
+# Our validators give the length message; allauth's own check would word it differently.
+ACCOUNT_USERNAME_MIN_LENGTH = 1
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_USERNAME_BLACKLIST = [
-    "admin", "administrator", "api", "hearth", "moderator", "mod", "staff", "support",
-    "root", "system", "everyone", "here", "former_member", "anonymous", "null", "me",
+    "admin",
+    "administrator",
+    "api",
+    "hearth",
+    "moderator",
+    "mod",
+    "staff",
+    "support",
+    "root",
+    "system",
+    "everyone",
+    "here",
+    "former_member",
+    "anonymous",
+    "null",
+    "me",
 ]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -246,8 +262,9 @@ if GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated call then gets 401 + WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
 from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from core.models import Delivery
@@ -66,11 +67,19 @@ def queue_email(
     return delivery, created
 
 
+def _render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """Render a .txt template without HTML escaping: a text email shows `<` as `<`."""
+    template = get_template(template_name)
+    # The Django backend's wrapper exposes the engine template as .template.
+    engine_template = template.template  # type: ignore[attr-defined]
+    return str(engine_template.render(Context(context, autoescape=False)))
+
+
 def render_email(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Render email/<template>_subject.txt, _message.txt and (optional) _message.html."""
     ctx = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
-    text_body = render_to_string(f"email/{template}_message.txt", ctx).strip()
+    subject = " ".join(_render_plain_text(f"email/{template}_subject.txt", ctx).split())
+    text_body = _render_plain_text(f"email/{template}_message.txt", ctx).strip()
     try:
         html_body = render_to_string(f"email/{template}_message.html", ctx).strip()
     except TemplateDoesNotExist:

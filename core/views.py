@@ -33,7 +33,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
     down = {name: reason for name, reason in problems.items() if reason}
     body = {
         "status": "unavailable" if down else "ok",
-        "checks": {name: ("down: " + reason if reason else "ok") for name, reason in problems.items()},
+        "checks": {
+            name: ("down: " + reason if reason else "ok") for name, reason in problems.items()
+        },
     }
     return JsonResponse(body, status=503 if down else 200)
 

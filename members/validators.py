@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
 
 HANDLE_MIN_LENGTH = 2
@@ -14,7 +17,7 @@ handle_characters = RegexValidator(
     code="invalid_handle",
 )
 
-handle_validators = [
+handle_validators: list[Callable[[Any], None]] = [
     handle_characters,
     MinLengthValidator(HANDLE_MIN_LENGTH, "A handle needs at least %(limit_value)d characters."),
     MaxLengthValidator(HANDLE_MAX_LENGTH, "A handle has at most %(limit_value)d characters."),

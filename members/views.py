@@ -24,6 +24,4 @@ def api_token(request: HttpRequest) -> HttpResponse:
             return redirect("members:api-token")
         new_key = rotate_api_token(member=request.user).key
     has_token = Token.objects.filter(user=request.user).exists()
-    return render(
-        request, "members/api_token.html", {"new_key": new_key, "has_token": has_token}
-    )
+    return render(request, "members/api_token.html", {"new_key": new_key, "has_token": has_token})

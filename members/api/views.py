@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -24,9 +25,12 @@ class MeApi(APIView):
     class InputSerializer(serializers.Serializer[None]):
         display_name = serializers.CharField(max_length=80, allow_blank=True)
 
+    @extend_schema(operation_id="me_retrieve", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # noqa: S101  # IsAuthenticated guarantees it
         return Response(self.OutputSerializer(request.user).data)
 
+    @extend_schema(operation_id="me_update", request=InputSerializer, responses=OutputSerializer)
     def patch(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

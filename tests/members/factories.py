@@ -10,14 +10,14 @@ DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(DjangoModelFactory[User]):
-    """A member who signed up and verified their email. `unverified=True` skips that."""
+    """A member who signed up and verified their email.
+
+    `UserFactory(email_address__verified=False)` makes one who has not verified yet.
+    """
 
     class Meta:
         model = User
         skip_postgeneration_save = True
-
-    class Params:
-        unverified = False
 
     email = factory.Sequence(lambda n: f"member{n}@example.com")
     handle = factory.Sequence(lambda n: f"member_{n}")
@@ -25,14 +25,13 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.django.Password(DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def email_address(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
-        if not create:
-            return
-        verified = not obj.__dict__.get("_unverified", False)
-        EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=verified)
-
-    @classmethod
-    def _create(cls, model_class, *args, unverified=False, **kwargs):
-        user = super()._create(model_class, *args, **kwargs)
-        user._unverified = unverified
-        return user
+    def email_address(  # factory_boy passes the built object as the first argument
+        obj: User,  # noqa: N805
+        create: bool,
+        extracted: object,
+        **kwargs: object,
+    ) -> None:
+        if create:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, primary=True, verified=kwargs.get("verified", True)
+            )

@@ -1,0 +1,97 @@
+# Hearth. `make` alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python 3.11+ on PATH (override: make run PYTHON=/path/to/python3.12).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Local runs are the embedded default in DEBUG; production sets its own environment.
+LOCAL := DEBUG=$${DEBUG:-true}
+PYTEST_ARGS ?=
+
+.PHONY: help runtime venv install run serve worker beat migrate migrations-check demo collectstatic \
+	format lint typecheck arch test test-fast coverage check clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Hearth needs Python 3.11 or newer on PATH."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+runtime: $(VENV)/.installed-runtime
+
+venv: $(VENV)/.installed-dev ## create .venv and install runtime + test and lint tools
+
+install: venv ## the same as venv
+
+migrate: runtime ## apply database migrations
+	$(LOCAL) $(MANAGE) migrate --no-input
+
+migrations-check: venv ## fail if models changed without a migration
+	$(LOCAL) $(MANAGE) makemigrations --check --dry-run
+
+demo: migrate ## load the demo community (idempotent)
+	$(LOCAL) $(MANAGE) seed_demo
+
+run: demo ## serve http://127.0.0.1:8000 with demo data, a worker and beat (Ctrl-C stops all)
+	@echo ""
+	@echo "  Hearth is starting on http://127.0.0.1:8000"
+	@echo "  Demo login: demo@hearth.test / hearth-demo-2026 (staff; outbox at /staff/outbox/)"
+	@echo "              member@hearth.test / hearth-demo-2026 (member)"
+	@echo ""
+	$(LOCAL) $(MANAGE) runhearth 127.0.0.1:8000
+
+serve: migrate ## the web server only, no worker
+	$(LOCAL) $(MANAGE) runserver 127.0.0.1:8000
+
+worker: runtime ## a Celery worker with beat
+	$(LOCAL) $(BIN)/celery -A config worker --beat --pool=solo --loglevel=INFO
+
+beat: runtime ## Celery beat alone (when workers run elsewhere)
+	$(LOCAL) $(BIN)/celery -A config beat --loglevel=INFO
+
+collectstatic: runtime ## gather static files for whitenoise
+	$(LOCAL) $(MANAGE) collectstatic --no-input --verbosity 0
+
+format: venv ## fix formatting and lint findings that ruff can fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lint: venv ## ruff, then mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(LOCAL) $(BIN)/mypy .
+
+typecheck: venv ## mypy alone
+	$(LOCAL) $(BIN)/mypy .
+
+arch: venv ## the import-layer contract (events -> community -> members -> core)
+	$(BIN)/lint-imports
+
+test: venv ## the whole test suite
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+test-fast: venv ## the suite without slow tests (browser, real worker, subprocesses)
+	$(BIN)/pytest -n auto -m "not slow" $(PYTEST_ARGS)
+
+coverage: venv ## the suite with branch coverage
+	$(BIN)/pytest -n auto --cov --cov-report=term $(PYTEST_ARGS)
+
+check: lint arch migrations-check coverage ## everything CI cares about
+
+clean: ## remove the virtualenv, local data and caches
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

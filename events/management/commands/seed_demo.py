@@ -1,0 +1,27 @@
+"""Fill the database with a believable demo community. Safe to run again.
+
+It lives in events, the top layer, because it seeds every layer below in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from members import demo as members_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo members (and, as capabilities land, forum and events). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        people = members_demo.demo_members()
+        with tqdm(total=len(people), desc="Members", unit="member", disable=None) as bar:
+            created = members_demo.seed_members(progress=bar.update)
+        self.stdout.write(self.style.SUCCESS(f"Demo community ready: {created} new members."))
+        self.stdout.write(
+            f"Demo logins (password {members_demo.DEMO_PASSWORD}): "
+            f"{members_demo.DEMO_STAFF_EMAIL} (staff), {members_demo.DEMO_MEMBER_EMAIL} (member)"
+        )

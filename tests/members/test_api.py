@@ -1,0 +1,94 @@
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_me_refuses_a_visitor(api):
+    response = api.get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_me_returns_the_signed_in_member(api, member):
+    api.force_authenticate(member)
+
+    response = api.get("/api/v1/me/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": member.pk,
+        "handle": "member",
+        "email": "member@example.com",
+        "display_name": member.display_name,
+        "date_joined": member.date_joined.isoformat().replace("+00:00", "Z"),
+        "is_staff": False,
+    }
+
+
+def test_me_accepts_token_authentication(api, member):
+    token = Token.objects.create(user=member)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = api.get("/api/v1/me/")
+
+    assert response.status_code == 200
+    assert response.json()["handle"] == "member"
+
+
+def test_me_rejects_a_wrong_token(api, member):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+
+    response = api.get("/api/v1/me/")
+
+    assert response.status_code == 401
+
+
+def test_member_updates_own_display_name(api, member):
+    api.force_authenticate(member)
+
+    response = api.patch("/api/v1/me/", {"display_name": "  Ada L.  "})
+
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "Ada L."
+    member.refresh_from_db()
+    assert member.display_name == "Ada L."
+
+
+def test_too_long_display_name_gets_a_field_message_and_changes_nothing(api, member):
+    api.force_authenticate(member)
+    before = member.display_name
+
+    response = api.patch("/api/v1/me/", {"display_name": "x" * 81})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "display_name": ["Ensure this field has no more than 80 characters."]
+    }
+    member.refresh_from_db()
+    assert member.display_name == before
+
+
+def test_openapi_schema_describes_me(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]["/api/v1/me/"]) >= {"get", "patch"}
+    assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_api_docs_page_is_served_without_a_cdn(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
+    assert b"cdn.jsdelivr" not in response.content
