@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.github",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -113,6 +112,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite will not create the folder its file lives in (a fresh clone has no var/).
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web process read while the worker writes; IMMEDIATE transactions make
     # writers queue on the lock instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -145,6 +146,8 @@ else:
     # A broker that needs no server: messages are files under var/celery. A real worker
     # and beat consume them, so scheduled work happens in the embedded default too.
     CELERY_BROKER_URL = "filesystem://"
+    for _folder in ("queue", "processed"):  # kombu's filesystem transport will not create them
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
@@ -253,7 +256,12 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
     "github": {"SCOPE": ["read:user", "user:email"]},
 }
-if GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET:
+GITHUB_LOGIN_ENABLED = bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)
+if GITHUB_LOGIN_ENABLED:
+    # The provider (and its URLs) exist only when configured: no half-wired login page.
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("allauth.socialaccount") + 1, "allauth.socialaccount.providers.github"
+    )
     SOCIALACCOUNT_PROVIDERS["github"]["APPS"] = [
         {"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}
     ]

@@ -28,5 +28,5 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "site_name": settings.SITE_NAME,
         "navigation": _navigation(),
-        "github_login_enabled": bool(settings.GITHUB_CLIENT_ID and settings.GITHUB_CLIENT_SECRET),
+        "github_login_enabled": settings.GITHUB_LOGIN_ENABLED,
     }

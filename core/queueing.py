@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from celery import Task
@@ -16,4 +15,8 @@ def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
     committed. Every task sent this way has a sweeper that finds rows whose work was not
     done and enqueues them again, so nothing is lost while the broker is away.
     """
-    transaction.on_commit(partial(task.delay, *args, **kwargs), robust=True)
+
+    def send_to_broker() -> None:  # a named function: robust mode logs failures by __qualname__
+        task.delay(*args, **kwargs)
+
+    transaction.on_commit(send_to_broker, robust=True)

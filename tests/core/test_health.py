@@ -37,3 +37,16 @@ def test_readyz_reports_a_missing_database_as_not_ready(client, monkeypatch):
         "down: OperationalError: could not connect to server: Connection refused"
     )
     assert body["checks"]["broker"] == "ok"
+
+
+def test_readyz_reports_an_unreachable_broker_as_not_ready(client, monkeypatch):
+    from config.celery import app
+
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+
+    response = client.get(reverse("readyz"))
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"].startswith("down: ")

@@ -50,3 +50,25 @@ def test_production_refuses_to_start_without(missing):
 
     assert result.returncode != 0
     assert f"{missing} must be set when DEBUG is off." in result.stderr
+
+
+LOCAL_ENV = {"DEBUG": "true"}
+REVERSE_GITHUB = (
+    "from django.urls import reverse, NoReverseMatch\n"
+    "try:\n    print(reverse('github_login'))\n"
+    "except NoReverseMatch:\n    print('no github')\n"
+)
+
+
+def test_github_login_is_switched_on_by_its_two_variables():
+    env = {**LOCAL_ENV, "GITHUB_CLIENT_ID": "abc", "GITHUB_CLIENT_SECRET": "xyz"}
+
+    result = manage("shell", "--no-imports", "-c", REVERSE_GITHUB, env=env)
+
+    assert result.stdout.strip() == "/accounts/github/login/", result.stderr
+
+
+def test_github_login_is_absent_without_its_variables():
+    result = manage("shell", "--no-imports", "-c", REVERSE_GITHUB, env=LOCAL_ENV)
+
+    assert result.stdout.strip() == "no github", result.stderr

@@ -161,3 +161,19 @@ def test_password_reset_page_does_not_reveal_whether_an_email_is_registered(
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert sorted(m.to[0] for m in mail.outbox) == ["known@example.com", "nobody@example.com"]
+
+
+def test_repeated_failed_logins_are_rate_limited_with_a_message(client):
+    UserFactory(email="target@example.com")
+    attempt = {"login": "target@example.com", "password": "wrong-password"}
+    for _ in range(5):
+        client.post(reverse("account_login"), attempt)
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "target@example.com", "password": "correct-horse-battery-staple"},
+    )
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session

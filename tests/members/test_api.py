@@ -92,3 +92,14 @@ def test_api_docs_page_is_served_without_a_cdn(client):
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
     assert b"cdn.jsdelivr" not in response.content
+
+
+def test_api_calls_beyond_the_rate_are_throttled(api, member, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setitem(UserRateThrottle.THROTTLE_RATES, "user", "2/min")
+    api.force_authenticate(member)
+
+    statuses = [api.get("/api/v1/me/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
