@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import Delivery
+from core.models import Delivery, Topic
 
 
 @admin.register(Delivery)
@@ -12,3 +12,10 @@ class DeliveryAdmin(admin.ModelAdmin[Delivery]):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin[Topic]):
+    list_display = ("name", "slug", "position")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name",)}
