@@ -126,6 +126,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a bare "example.com" means https
 ATOMIC_REQUESTS = False
 
 # --- Cache and Celery -----------------------------------------------------------------------
@@ -237,6 +238,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 600  # seconds a sign-in counts as "recent"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits stay on (their defaults); named here so the policy is visible.
@@ -326,6 +328,11 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+# Avatars: the upload limit and the largest side we accept (bigger is refused, not resized).
+AVATAR_MAX_BYTES = 5 * 1024 * 1024
+AVATAR_MAX_DIMENSION = 6000
+AVATAR_MAX_PIXELS = 24_000_000  # far below Pillow's own bomb limit; the header tells us first
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------
 

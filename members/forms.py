@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import calendar
+from typing import Any
+
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows import signup as signup_flows
+from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from members.models import User
+from core.models import Topic
+from members.models import ContentGoal, SkillLevel, User
+from members.notifications import KINDS
+from members.validators import available_time_zones, validate_birthday
 
 
 class AdminUserCreationForm(BaseUserCreationForm[User]):
@@ -40,3 +48,167 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]  # allauth shi
             return None, TemplateResponse(
                 request, "account/signup.html", {"form": self}, status=200
             )
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.name
+
+
+def _topic_field() -> TopicChoiceField:
+    return TopicChoiceField(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Topics you care about",
+    )
+
+
+def _goal_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=ContentGoal.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What you create, or want to",
+    )
+
+
+def _time_zone_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[(tz, tz.replace("_", " ")) for tz in sorted(available_time_zones())],
+        initial="UTC",
+        label="Time zone",
+        help_text="Event times and emails use it.",
+    )
+
+
+class OnboardingForm(forms.Form):
+    skill_level = forms.ChoiceField(
+        choices=SkillLevel.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        label="Your experience as an engineer",
+    )
+    topics = _topic_field()
+    goals = _goal_field()
+    time_zone = _time_zone_field()
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Everything a member edits about themselves on one page."""
+
+    topics = _topic_field()
+    goals = _goal_field()
+    time_zone = _time_zone_field()
+    birthday_month = forms.TypedChoiceField(
+        choices=[("", "—")] + [(m, calendar.month_name[m]) for m in range(1, 13)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Birthday month",
+    )
+    birthday_day = forms.TypedChoiceField(
+        choices=[("", "—")] + [(d, str(d)) for d in range(1, 32)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Birthday day",
+    )
+
+    class Meta:
+        model = User
+        fields = (
+            "display_name",
+            "headline",
+            "bio",
+            "skill_level",
+            "website_url",
+            "blog_url",
+            "youtube_url",
+            "github_url",
+            "social_url",
+            "linkedin_url",
+            "time_zone",
+            "birthday_month",
+            "birthday_day",
+            "shows_birthday",
+            "profile_visibility",
+        )
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 6}),
+            "profile_visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "bio": "Markdown: **bold**, _italic_, [links](https://…), `code`.",
+            "headline": "One line, e.g. “Backend engineer writing about Postgres”.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["topics"].initial = list(
+                self.instance.topics.values_list("slug", flat=True)
+            )
+            self.fields["goals"].initial = list(self.instance.goals.values_list("goal", flat=True))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        try:
+            validate_birthday(cleaned.get("birthday_month"), cleaned.get("birthday_day"))
+        except ValidationError as exc:
+            self.add_error("birthday_day", exc)
+        return cleaned
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label="New picture",
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. We crop it to a square.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Two checkboxes (email, on site) per registered kind of message."""
+
+    def __init__(
+        self, *args: Any, initial_preferences: dict[str, tuple[bool, bool]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for key, kind in KINDS.items():
+            by_email, on_site = initial_preferences[key]
+            self.fields[f"{key}__email"] = forms.BooleanField(
+                required=False, initial=by_email, label=f"{kind.label} by email"
+            )
+            self.fields[f"{key}__site"] = forms.BooleanField(
+                required=False, initial=on_site, label=f"{kind.label} on the site"
+            )
+
+    def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        return [(kind, self[f"{key}__email"], self[f"{key}__site"]) for key, kind in KINDS.items()]
+
+    def preferences(self) -> dict[str, tuple[bool, bool]]:
+        return {
+            key: (self.cleaned_data[f"{key}__email"], self.cleaned_data[f"{key}__site"])
+            for key in KINDS
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label="Type your handle to confirm",
+        help_text="This cannot be undone.",
+    )
+
+    def __init__(self, *args: Any, member: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"].strip().lstrip("@")
+        if value.lower() != self.member.handle.lower():
+            raise ValidationError(f"Type your handle, {self.member.handle}, to confirm.")
+        return value

@@ -1,15 +1,41 @@
-"""Members: accounts and, later, profiles, notifications and loyalty."""
+"""Members: accounts, engineer profiles, tiers and notification preferences."""
 
 from __future__ import annotations
 
+import hashlib
+import zoneinfo
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from members.validators import HANDLE_MAX_LENGTH, handle_validators
+from members.validators import (
+    HANDLE_MAX_LENGTH,
+    github_url,
+    handle_validators,
+    linkedin_url,
+    validate_time_zone,
+    web_url,
+    youtube_url,
+)
+
+
+class Tier(models.Model):
+    """A VIP tier. Higher rank is more senior; thresholds and perks arrive with loyalty."""
+
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class UserManager(BaseUserManager["User"]):
@@ -48,8 +74,35 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+class SkillLevel(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+    EXPERT = "expert", "Expert"
+
+
+class ContentGoal(models.TextChoices):
+    BLOG = "blog", "Blog posts"
+    VIDEO = "video", "Videos"
+    TALKS = "talks", "Talks"
+    NEWSLETTER = "newsletter", "Newsletter"
+    COURSE = "course", "Courses"
+    EBOOK = "ebook", "Ebooks"
+    OPEN_SOURCE = "open_source", "Open source"
+    PODCAST = "podcast", "Podcast"
+
+
+class ProfileVisibility(models.TextChoices):
+    EVERYONE = "everyone", "Everyone, including visitors"
+    MEMBERS = "members", "Signed-in members only"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person with an account. Signs in by email; is @mentioned by handle."""
+    """A person with an account. Signs in by email; is @mentioned by handle.
+
+    The engineer profile lives on the same row: every page that shows a member shows their
+    profile, so one row (and no extra join) serves them all.
+    """
 
     email = models.EmailField("email address", unique=True)
     handle = models.CharField(
@@ -61,6 +114,33 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+
+    # Profile
+    headline = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True, max_length=5000, help_text="Markdown.")
+    bio_html = models.TextField(blank=True, editable=False)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    avatar_small = models.ImageField(upload_to="avatars/", blank=True)
+    skill_level = models.CharField(max_length=16, choices=SkillLevel.choices, blank=True)
+    topics = models.ManyToManyField("core.Topic", blank=True, related_name="members")
+    website_url = models.URLField("personal site", blank=True, validators=[web_url])
+    blog_url = models.URLField("blog", blank=True, validators=[web_url])
+    youtube_url = models.URLField("YouTube", blank=True, validators=[youtube_url])
+    github_url = models.URLField("GitHub", blank=True, validators=[github_url])
+    social_url = models.URLField("Mastodon or Bluesky", blank=True, validators=[web_url])
+    linkedin_url = models.URLField("LinkedIn", blank=True, validators=[linkedin_url])
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    shows_birthday = models.BooleanField("show my birthday on my profile", default=False)
+    profile_visibility = models.CharField(
+        max_length=16, choices=ProfileVisibility.choices, default=ProfileVisibility.EVERYONE
+    )
+    tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    last_active_at = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -80,6 +160,17 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_email_unique_ci",
                 violation_error_message="An account with this email address already exists.",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(birthday_month__isnull=True, birthday_day__isnull=True)
+                    | Q(birthday_month__range=(1, 12), birthday_day__range=(1, 31))
+                ),
+                name="user_birthday_month_and_day",
+                violation_error_message="Give both a month and a day, or neither.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-last_active_at", "-id"], name="user_recent_activity"),
         ]
 
     def __str__(self) -> str:
@@ -97,3 +188,53 @@ class User(AbstractBaseUser, PermissionsMixin):
     def name(self) -> str:
         """What to call the member on pages: the display name, or the handle."""
         return self.display_name or self.handle
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the generated avatar."""
+        words = [w for w in self.name.replace("_", " ").split() if w[:1].isalnum()]
+        letters = "".join(w[0] for w in words[:2]) if len(words) > 1 else self.name[:2]
+        return letters.upper()
+
+    @property
+    def avatar_hue(self) -> int:
+        """A stable colour (0-359) for the generated avatar, from the handle."""
+        digest = hashlib.blake2s(self.handle.lower().encode(), digest_size=2).digest()
+        return int.from_bytes(digest, "big") % 360
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+
+
+class MemberGoal(models.Model):
+    """One content goal of a member (a row each, so the directory can filter on it)."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="goals")
+    goal = models.CharField(max_length=16, choices=ContentGoal.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "goal"], name="member_goal_once"),
+        ]
+        indexes = [models.Index(fields=["goal", "member"], name="member_goal_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.goal}"
+
+
+class NotificationSetting(models.Model):
+    """A member's choice for one kind of message. No row means the kind's default."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=40)
+    by_email = models.BooleanField()
+    on_site = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="notification_setting_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.kind}"

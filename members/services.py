@@ -1,11 +1,44 @@
-"""Writes with business rules for members."""
+"""Writes with business rules for members: accounts, profiles, avatars, preferences."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import IO, Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from members.models import User
+from core.markdown import render_markdown
+from core.models import Topic
+from members.avatars import process_avatar
+from members.models import ContentGoal, MemberGoal, NotificationSetting, User
+from members.notifications import KINDS
+from members.validators import validate_birthday
+
+#: Profile fields a member edits directly (topics and goals have their own arguments).
+PROFILE_FIELDS = (
+    "display_name",
+    "headline",
+    "bio",
+    "skill_level",
+    "website_url",
+    "blog_url",
+    "youtube_url",
+    "github_url",
+    "social_url",
+    "linkedin_url",
+    "time_zone",
+    "birthday_month",
+    "birthday_day",
+    "shows_birthday",
+    "profile_visibility",
+)
+ACTIVITY_RESOLUTION = timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -22,9 +55,159 @@ def revoke_api_token(*, member: User) -> bool:
     return bool(deleted)
 
 
+def mention_url_for_existing_handles(handle: str) -> str | None:
+    """Link an @mention only when the handle belongs to an active member."""
+    member = User.objects.filter(handle__iexact=handle, is_active=True).only("handle").first()
+    return f"/u/{member.handle}/" if member else None
+
+
 @transaction.atomic
-def update_account(*, member: User, display_name: str) -> User:
-    """Change what the member is called on pages."""
-    member.display_name = display_name.strip()
-    member.save(update_fields=["display_name"])
+def update_profile(
+    *,
+    member: User,
+    fields: Mapping[str, Any],
+    topics: Iterable[Topic] | None = None,
+    goals: Iterable[str] | None = None,
+) -> User:
+    """Change the member's own profile. Unknown keys are a programming error.
+
+    Renders the bio through the one Markdown sanitiser. Raises ValidationError for an
+    impossible birthday. Topics and goals, when given, replace the current ones.
+    """
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(member, name, value.strip() if isinstance(value, str) else value)
+    validate_birthday(member.birthday_month, member.birthday_day)
+    if "bio" in fields:
+        member.bio_html = (
+            render_markdown(member.bio, mention_url=mention_url_for_existing_handles).html
+            if member.bio
+            else ""
+        )
+    update_fields = [*fields, "bio_html"] if "bio" in fields else list(fields)
+    if update_fields:
+        member.save(update_fields=update_fields)
+    if topics is not None:
+        member.topics.set(topics)
+    if goals is not None:
+        set_goals(member=member, goals=goals)
     return member
+
+
+def set_goals(*, member: User, goals: Iterable[str]) -> None:
+    """Replace the member's content goals with `goals` (values of ContentGoal)."""
+    wanted = set(goals)
+    invalid = wanted - set(ContentGoal.values)
+    if invalid:
+        raise ValueError(f"unknown content goals: {sorted(invalid)}")
+    MemberGoal.objects.filter(member=member).exclude(goal__in=wanted).delete()
+    existing = set(MemberGoal.objects.filter(member=member).values_list("goal", flat=True))
+    MemberGoal.objects.bulk_create(
+        [MemberGoal(member=member, goal=goal) for goal in sorted(wanted - existing)],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def complete_onboarding(
+    *,
+    member: User,
+    skill_level: str,
+    topics: Iterable[Topic],
+    goals: Iterable[str],
+    time_zone: str,
+) -> User:
+    """Record the onboarding answers; the member is not asked again."""
+    update_profile(
+        member=member,
+        fields={"skill_level": skill_level, "time_zone": time_zone},
+        topics=topics,
+        goals=goals,
+    )
+    return skip_onboarding(member=member)
+
+
+def skip_onboarding(*, member: User) -> User:
+    """Mark onboarding done without answers (they can be given later in settings)."""
+    if member.onboarded_at is None:
+        member.onboarded_at = timezone.now()
+        User.objects.filter(pk=member.pk, onboarded_at__isnull=True).update(
+            onboarded_at=member.onboarded_at
+        )
+    return member
+
+
+@transaction.atomic
+def set_avatar(*, member: User, upload: IO[bytes], size: int | None) -> User:
+    """Store a new avatar (256 and 64 px squares, no metadata); the old files go after commit.
+
+    Raises AvatarError and stores nothing when the upload is not a usable image.
+    """
+    processed = process_avatar(upload, size=size)
+    stem = f"avatars/{member.pk}/{uuid.uuid4().hex}"
+    old_names = [name for name in (member.avatar.name, member.avatar_small.name) if name]
+    large_name = default_storage.save(f"{stem}-256.webp", ContentFile(processed.large))
+    small_name = default_storage.save(f"{stem}-64.webp", ContentFile(processed.small))
+    transaction.on_commit(lambda: _delete_files(old_names))
+    member.avatar.name = large_name
+    member.avatar_small.name = small_name
+    try:
+        member.save(update_fields=["avatar", "avatar_small"])
+    except Exception:
+        _delete_files([large_name, small_name])
+        raise
+    return member
+
+
+@transaction.atomic
+def remove_avatar(*, member: User) -> User:
+    """Go back to the generated initials avatar."""
+    old_names = [name for name in (member.avatar.name, member.avatar_small.name) if name]
+    member.avatar.name = ""
+    member.avatar_small.name = ""
+    member.save(update_fields=["avatar", "avatar_small"])
+    transaction.on_commit(lambda: _delete_files(old_names))
+    return member
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def set_notification_preferences(
+    *, member: User, preferences: Mapping[str, tuple[bool, bool]]
+) -> None:
+    """Store (by_email, on_site) per kind. Kinds not in the registry are refused."""
+    unknown = set(preferences) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown notification kinds: {sorted(unknown)}")
+    for kind, (by_email, on_site) in preferences.items():
+        NotificationSetting.objects.update_or_create(
+            member=member, kind=kind, defaults={"by_email": by_email, "on_site": on_site}
+        )
+
+
+def record_activity(*, member_id: int) -> bool:
+    """Note that the member was active now. Writes at most once per ACTIVITY_RESOLUTION."""
+    now = timezone.now()
+    return bool(
+        User.objects.filter(pk=member_id, last_active_at__lt=now - ACTIVITY_RESOLUTION).update(
+            last_active_at=now
+        )
+    )
+
+
+@transaction.atomic
+def delete_account(*, member: User) -> None:
+    """Erase the member: the account row and every personal field go.
+
+    What they wrote in the community stays, attributed to "former member" (content keeps
+    a NULL author). Avatar files are removed after commit.
+    """
+    files = [name for name in (member.avatar.name, member.avatar_small.name) if name]
+    User.objects.filter(pk=member.pk).delete()
+    transaction.on_commit(lambda: _delete_files(files))

@@ -5,5 +5,14 @@ from members import views
 app_name = "members"
 
 urlpatterns = [
+    path("members/", views.directory, name="directory"),
+    path("u/<str:handle>/", views.profile_detail, name="profile"),
+    path("welcome/", views.onboarding, name="onboarding"),
+    path("settings/profile/", views.profile_edit, name="profile-edit"),
+    path("settings/avatar/", views.avatar_update, name="avatar"),
+    path("settings/notifications/", views.notification_settings, name="notification-settings"),
+    path("settings/privacy/", views.privacy_settings, name="privacy"),
+    path("settings/privacy/export/", views.data_export, name="export"),
+    path("settings/privacy/delete/", views.account_delete, name="delete"),
     path("settings/api-token/", views.api_token, name="api-token"),
 ]

@@ -1,27 +1,272 @@
+"""Member pages: profiles, the directory, onboarding and the member's own settings."""
+
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
+
+from allauth.account.decorators import reauthentication_required
+
+# allauth keeps the session's sign-in records here; it has no public accessor for them.
+from allauth.account.internal.flows.login import get_authentication_records
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from members.models import User
-from members.services import revoke_api_token, rotate_api_token
+from config.exceptions import DomainError
+from core.models import Topic
+from members import selectors, services
+from members.forms import (
+    AvatarForm,
+    DeleteAccountForm,
+    NotificationPreferencesForm,
+    OnboardingForm,
+    ProfileForm,
+)
+from members.models import ContentGoal, SkillLevel, Tier, User
+from members.policies import can_see_birthday, is_member
+
+DIRECTORY_PAGE_SIZE = 24
+ViewFunc = Callable[..., HttpResponse]
+
+
+def _signed_in_recently(request: HttpRequest) -> bool:
+    """A login (or re-authentication) in this session within the re-authentication window."""
+    records = get_authentication_records(request, request.user)
+    window = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+    return any(time.time() - record.get("at", 0) < window for record in records)
+
+
+#: Sensitive actions need the password again, unless the member signed in moments ago.
+password_again_unless_recent_login: Callable[[ViewFunc], ViewFunc] = reauthentication_required(
+    enabled=lambda request: not _signed_in_recently(request)
+)
+
+
+def _member(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # login_required guarantees it
+    return request.user
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@require_GET
+def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
+    """A member's public face. Members-only profiles ask visitors to sign in."""
+    member = selectors.get_profile_or_none(viewer=request.user, handle=handle)
+    if member is None:
+        if not is_member(request.user) and selectors.member_exists(handle=handle):
+            return render(
+                request, "members/profile_members_only.html", {"handle": handle}, status=403
+            )
+        raise Http404("No such member.")
+    if member.handle != handle:
+        return redirect("members:profile", handle=member.handle, permanent=True)
+    context = {
+        "member": member,
+        "topics": list(member.topics.all()),
+        "goals": [ContentGoal(g.goal).label for g in member.goals.all()],
+        "shows_birthday": can_see_birthday(request.user, member) and member.birthday_month,
+        "is_own_profile": request.user.is_authenticated and request.user.pk == member.pk,
+        "activity": selectors.profile_activity(member=member, viewer=request.user),
+    }
+    return render(request, "members/profile_detail.html", context)
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    """Find peers by name, skill, topic, content goal and tier."""
+    filters = selectors.DirectoryFilters(
+        query=request.GET.get("q", "")[:100],
+        skill_level=request.GET.get("skill", "")
+        if request.GET.get("skill") in SkillLevel.values
+        else "",
+        topic=request.GET.get("topic", "")[:50],
+        goal=request.GET.get("goal", "") if request.GET.get("goal") in ContentGoal.values else "",
+        tier=request.GET.get("tier", "")[:40],
+    )
+    members = selectors.list_members(viewer=request.user, filters=filters)
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query_string": query.urlencode(),
+        "skill_levels": SkillLevel.choices,
+        "goals": ContentGoal.choices,
+        "goal_labels": dict(ContentGoal.choices),
+        "topics": list(Topic.objects.only("slug", "name")),
+        "tiers": list(Tier.objects.only("slug", "name")),
+        "is_filtered": any(vars(filters).values()),
+    }
+    return render(request, "members/directory.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    """The short welcome flow after the first verified login. Every step can be skipped."""
+    member = _member(request)
+    next_url = _safe_next(request, reverse("core:home"))
+    if request.method == "POST":
+        if "skip" in request.POST:
+            services.skip_onboarding(member=member)
+            messages.info(request, "No problem: you can fill in your profile any time in Settings.")
+            return redirect(next_url)
+        form = OnboardingForm(request.POST)
+        if form.is_valid():
+            services.complete_onboarding(
+                member=member,
+                skill_level=form.cleaned_data["skill_level"],
+                topics=form.cleaned_data["topics"],
+                goals=form.cleaned_data["goals"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+            messages.success(request, "Welcome aboard! Your feed now follows your topics.")
+            return redirect(next_url)
+    else:
+        form = OnboardingForm(
+            initial={
+                "skill_level": member.skill_level,
+                "time_zone": member.time_zone,
+                "topics": list(member.topics.values_list("slug", flat=True)),
+                "goals": list(member.goals.values_list("goal", flat=True)),
+            }
+        )
+    return render(request, "members/onboarding.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=member)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            topics, goals = data.pop("topics"), data.pop("goals")
+            services.update_profile(member=member, fields=data, topics=topics, goals=goals)
+            messages.success(request, "Your profile is saved.")
+            return redirect("members:profile-edit")
+        member.refresh_from_db()
+    else:
+        form = ProfileForm(instance=member)
+    return render(
+        request, "members/settings_profile.html", {"form": form, "avatar_form": AvatarForm()}
+    )
+
+
+@login_required
+@require_POST
+def avatar_update(request: HttpRequest) -> HttpResponse:
+    """Upload a new avatar (action=upload) or go back to initials (action=remove)."""
+    member = _member(request)
+    if request.POST.get("action") == "remove":
+        services.remove_avatar(member=member)
+        messages.success(request, "Your picture is removed; your initials show instead.")
+        return redirect("members:profile-edit")
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        upload = avatar_form.cleaned_data["avatar"]
+        try:
+            services.set_avatar(member=member, upload=upload, size=upload.size)
+        except DomainError as error:
+            avatar_form.add_error("avatar", error.message)
+        else:
+            messages.success(request, "Your new picture is saved.")
+            return redirect("members:profile-edit")
+    return render(
+        request,
+        "members/settings_profile.html",
+        {"form": ProfileForm(instance=member), "avatar_form": avatar_form},
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    current = selectors.get_notification_preferences(member=member)
+    form = NotificationPreferencesForm(request.POST or None, initial_preferences=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_notification_preferences(member=member, preferences=form.preferences())
+        messages.success(request, "Your notification choices are saved.")
+        return redirect("members:notification-settings")
+    return render(request, "members/settings_notifications.html", {"form": form})
+
+
+@login_required
+@require_GET
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    return render(
+        request, "members/settings_privacy.html", {"delete_form": DeleteAccountForm(member=member)}
+    )
+
+
+@login_required
+@password_again_unless_recent_login
+@require_http_methods(["GET", "POST"])
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Download everything Hearth holds about the member as JSON (after re-authentication)."""
+    member = _member(request)
+    payload = selectors.export_member_data(member=member)
+    response = HttpResponse(
+        json.dumps(payload, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="hearth-{member.handle}-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@password_again_unless_recent_login
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Erase the account after re-authentication and typing the handle."""
+    member = _member(request)
+    form = DeleteAccountForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(member=member)
+        logout(request)
+        messages.success(
+            request, "Your account is deleted. What you wrote stays, signed “former member”."
+        )
+        return redirect("core:home")
+    return render(request, "members/settings_delete.html", {"form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     """Create, rotate or revoke the member's API token. A new key is shown once."""
-    assert isinstance(request.user, User)  # noqa: S101  # login_required guarantees it
+    member = _member(request)
     new_key = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            if revoke_api_token(member=request.user):
+            if services.revoke_api_token(member=member):
                 messages.success(request, "Your API token was revoked.")
             return redirect("members:api-token")
-        new_key = rotate_api_token(member=request.user).key
-    has_token = Token.objects.filter(user=request.user).exists()
+        new_key = services.rotate_api_token(member=member).key
+    has_token = Token.objects.filter(user=member).exists()
     return render(request, "members/api_token.html", {"new_key": new_key, "has_token": has_token})

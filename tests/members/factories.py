@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from members.models import User
+from members.models import Tier, User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -23,6 +24,7 @@ class UserFactory(DjangoModelFactory[User]):
     handle = factory.Sequence(lambda n: f"member_{n}")
     display_name = factory.Faker("name")
     password = factory.django.Password(DEFAULT_PASSWORD)
+    onboarded_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def email_address(  # factory_boy passes the built object as the first argument
@@ -35,3 +37,12 @@ class UserFactory(DjangoModelFactory[User]):
             EmailAddress.objects.create(
                 user=obj, email=obj.email, primary=True, verified=kwargs.get("verified", True)
             )
+
+
+class TierFactory(DjangoModelFactory[Tier]):
+    class Meta:
+        model = Tier
+
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    slug = factory.Sequence(lambda n: f"tier-{n}")
+    rank = factory.Sequence(lambda n: n + 1)

@@ -17,20 +17,21 @@ def test_me_refuses_a_visitor(api):
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_me_returns_the_signed_in_member(api, member):
+def test_me_returns_the_signed_in_members_account_and_profile(api, member):
     api.force_authenticate(member)
 
     response = api.get("/api/v1/me/")
 
     assert response.status_code == 200
-    assert response.json() == {
-        "id": member.pk,
-        "handle": "member",
-        "email": "member@example.com",
-        "display_name": member.display_name,
-        "date_joined": member.date_joined.isoformat().replace("+00:00", "Z"),
-        "is_staff": False,
-    }
+    body = response.json()
+    assert body["id"] == member.pk
+    assert body["handle"] == "member"
+    assert body["email"] == "member@example.com"
+    assert body["display_name"] == member.display_name
+    assert body["date_joined"] == member.date_joined.isoformat().replace("+00:00", "Z")
+    assert body["time_zone"] == "UTC"
+    assert body["is_staff"] is False
+    assert body["onboarded"] is True
 
 
 def test_me_accepts_token_authentication(api, member):

@@ -1,0 +1,92 @@
+"""Avatar images: checked, squared, resized and stripped of metadata with Pillow.
+
+Only the pixels survive: EXIF (camera, GPS location), ICC profiles and comments are not
+copied into the stored files, which are re-encoded as WebP.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from config.exceptions import DomainError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+LARGE_SIZE = 256
+SMALL_SIZE = 64
+
+
+class AvatarError(DomainError):
+    """The upload is not an image we can use; the message says why."""
+
+    code = "invalid_avatar"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="avatar")
+
+
+@dataclass(frozen=True)
+class ProcessedAvatar:
+    large: bytes
+    small: bytes
+
+
+def process_avatar(upload: IO[bytes], *, size: int | None) -> ProcessedAvatar:
+    """Validate an uploaded image and return square WebP renditions without metadata.
+
+    Raises AvatarError for files that are too big, not JPEG/PNG/WebP/GIF, truncated or
+    corrupt, decompression bombs, or larger than AVATAR_MAX_DIMENSION on a side.
+    """
+    max_bytes: int = settings.AVATAR_MAX_BYTES
+    if size is not None and size > max_bytes:
+        raise AvatarError(f"The image is larger than {max_bytes // (1024 * 1024)} MB.")
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise AvatarError(f"The image is larger than {max_bytes // (1024 * 1024)} MB.")
+    if not data:
+        raise AvatarError("The file is empty.")
+
+    max_side: int = settings.AVATAR_MAX_DIMENSION
+    with warnings.catch_warnings():
+        # Pillow only warns between 1x and 2x its pixel limit; treat that as a bomb too.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format not in ACCEPTED_FORMATS:
+                    raise AvatarError("Use a JPEG, PNG, WebP or GIF image.")
+                width, height = image.size
+                if width * height > settings.AVATAR_MAX_PIXELS:
+                    raise Image.DecompressionBombError(f"{width}x{height}")
+                if width > max_side or height > max_side:
+                    raise AvatarError(
+                        f"The image is {width}×{height} pixels; "
+                        f"the most we take is {max_side}×{max_side}."
+                    )
+                image.seek(0)  # the first frame of an animation
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise AvatarError("The image has far too many pixels to be an avatar.") from exc
+        except UnidentifiedImageError as exc:
+            raise AvatarError("That file is not an image we can read.") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise AvatarError("The image is damaged or incomplete; try another file.") from exc
+
+    mode = (
+        "RGBA" if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info else "RGB"
+    )
+    pixels = upright.convert(mode)
+    return ProcessedAvatar(large=_square(pixels, LARGE_SIZE), small=_square(pixels, SMALL_SIZE))
+
+
+def _square(image: Image.Image, side: int) -> bytes:
+    squared = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    # A fresh image carries no EXIF/ICC unless asked; pass none.
+    squared.save(out, format="WEBP", quality=85, method=4)
+    return out.getvalue()

@@ -1,0 +1,37 @@
+"""Who may see what of a member: the one place pages, API, search and emails ask."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from members.models import ProfileVisibility, User
+
+Viewer = User | AnonymousUser
+
+
+def is_member(viewer: Viewer) -> bool:
+    return bool(viewer.is_authenticated and viewer.is_active)
+
+
+def visible_members(viewer: Viewer) -> QuerySet[User]:
+    """Active members whose profile the viewer may open."""
+    members = User.objects.filter(is_active=True)
+    if not is_member(viewer):
+        members = members.filter(profile_visibility=ProfileVisibility.EVERYONE)
+    return members
+
+
+def can_view_profile(viewer: Viewer, member: User) -> bool:
+    if not member.is_active:
+        return False
+    return member.profile_visibility == ProfileVisibility.EVERYONE or is_member(viewer)
+
+
+def can_see_birthday(viewer: Viewer, member: User) -> bool:
+    return member.shows_birthday or (viewer.is_authenticated and viewer.pk == member.pk)
+
+
+def can_edit_profile(viewer: Viewer, member: User) -> bool:
+    """Only the member edits their profile (staff use the admin, which is audited)."""
+    return bool(viewer.is_authenticated and viewer.pk == member.pk)

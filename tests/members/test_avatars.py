@@ -1,0 +1,165 @@
+"""Avatars: a usable image is squared, resized and stripped; anything else is refused."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+from rest_framework.test import APIClient
+
+from members.avatars import AvatarError
+from members.services import remove_avatar, set_avatar
+from tests.members.images import (
+    GPS_IFD,
+    image_bytes,
+    jpeg_with_gps,
+    png_claiming_size,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_files(settings) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_valid_image_is_squared_resized_and_stripped_of_exif(member, settings):
+    original = Image.open(io.BytesIO(jpeg_with_gps()))
+    assert original.getexif().get_ifd(GPS_IFD)  # the fixture really carries a location
+
+    set_avatar(member=member, upload=io.BytesIO(jpeg_with_gps()), size=None)
+
+    member.refresh_from_db()
+    large = Image.open(member.avatar.path)
+    small = Image.open(member.avatar_small.path)
+    assert (large.format, large.size) == ("WEBP", (256, 256))
+    assert (small.format, small.size) == ("WEBP", (64, 64))
+    for image in (large, small):
+        assert dict(image.getexif()) == {}
+        assert "exif" not in image.info
+        assert "icc_profile" not in image.info
+    assert len(stored_files(settings)) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "notes.png",
+            b"just some text, honestly not a picture\n" * 20,
+            "That file is not an image we can read.",
+        ),
+        (
+            "cut.jpg",
+            jpeg_with_gps()[:2500],
+            "The image is damaged or incomplete; try another file.",
+        ),
+        (
+            "bomb.png",
+            png_claiming_size(40_000, 40_000),
+            "The image has far too many pixels to be an avatar.",
+        ),
+        (
+            "banner.png",
+            image_bytes("PNG", (7000, 10)),
+            "The image is 7000×10 pixels; the most we take is 6000×6000.",
+        ),
+        ("icon.bmp", image_bytes("BMP", (32, 32)), "Use a JPEG, PNG, WebP or GIF image."),
+        ("empty.png", b"", "The file is empty."),
+    ],
+)
+def test_unusable_upload_is_refused_with_a_message_and_nothing_is_stored(
+    member, settings, name, content, message
+):
+    with pytest.raises(AvatarError) as error:
+        set_avatar(member=member, upload=io.BytesIO(content), size=len(content))
+
+    assert error.value.message == message
+    member.refresh_from_db()
+    assert member.avatar.name == ""
+    assert stored_files(settings) == []
+
+
+def test_upload_over_the_size_limit_is_refused(member, settings):
+    settings.AVATAR_MAX_BYTES = 1024
+    content = image_bytes("PNG", (400, 400))
+
+    with pytest.raises(AvatarError, match="larger than 0 MB") as error:
+        set_avatar(member=member, upload=io.BytesIO(content), size=len(content))
+
+    assert error.value.field == "avatar"
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(("fmt", "mode"), [("PNG", "RGBA"), ("GIF", "P"), ("WEBP", "RGB")])
+def test_each_accepted_format_becomes_a_square_webp(member, fmt, mode):
+    set_avatar(member=member, upload=io.BytesIO(image_bytes(fmt, (120, 300), mode)), size=None)
+
+    member.refresh_from_db()
+    assert Image.open(member.avatar.path).size == (256, 256)
+
+
+def test_replacing_the_avatar_deletes_the_old_files(
+    member, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        set_avatar(member=member, upload=io.BytesIO(jpeg_with_gps()), size=None)
+    first = stored_files(settings)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_avatar(member=member, upload=io.BytesIO(image_bytes("PNG")), size=None)
+
+    after = stored_files(settings)
+    assert len(after) == 2
+    assert not set(first) & set(after)
+
+
+def test_removing_the_avatar_returns_to_initials(
+    member, settings, django_capture_on_commit_callbacks
+):
+    set_avatar(member=member, upload=io.BytesIO(jpeg_with_gps()), size=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_avatar(member=member)
+
+    member.refresh_from_db()
+    assert member.avatar.name == ""
+    assert stored_files(settings) == []
+
+
+def test_settings_page_shows_the_refusal_and_keeps_the_old_avatar(client, member, settings):
+    set_avatar(member=member, upload=io.BytesIO(jpeg_with_gps()), size=None)
+    member.refresh_from_db()
+    before = member.avatar.name
+    client.force_login(member)
+
+    response = client.post(
+        reverse("members:avatar"), {"avatar": upload("evil.png", b"<?php echo 1; ?>", "image/png")}
+    )
+
+    assert response.status_code == 400
+    assert "That file is not an image we can read." in response.content.decode()
+    member.refresh_from_db()
+    assert member.avatar.name == before
+    assert len(stored_files(settings)) == 2
+
+
+def test_api_avatar_upload_and_refusal(member, settings):
+    api = APIClient()
+    api.force_authenticate(member)
+
+    bad = api.put(
+        "/api/v1/me/avatar/", {"avatar": upload("a.png", b"nope", "image/png")}, format="multipart"
+    )
+    good = api.put(
+        "/api/v1/me/avatar/", {"avatar": upload("a.jpg", jpeg_with_gps())}, format="multipart"
+    )
+
+    assert bad.status_code == 400
+    assert bad.json()["avatar"] == ["That file is not an image we can read."]
+    assert good.status_code == 200
+    assert good.json()["avatar_url"].endswith("-256.webp")
+    assert good.json()["avatar_small_url"].endswith("-64.webp")

@@ -1,0 +1,356 @@
+"""Profiles: privacy choices, onboarding, editing, notification preferences."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from members.models import NotificationSetting, ProfileVisibility
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
+
+
+# --- Privacy -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_birthday():
+    return UserFactory(handle="quiet", birthday_month=4, birthday_day=17, shows_birthday=False)
+
+
+def test_hidden_birthday_is_absent_from_page_and_api_for_others(client, member, private_birthday):
+    client.force_login(member)
+    api = APIClient()
+    api.force_authenticate(member)
+
+    page = client.get(reverse("members:profile", args=["quiet"]))
+    data = api.get("/api/v1/members/quiet/").json()
+
+    assert page.status_code == 200
+    assert "April" not in page.content.decode()
+    assert data["birthday"] is None
+
+
+def test_shown_birthday_appears_as_month_and_day_only(client, visitor):
+    UserFactory(handle="party", birthday_month=4, birthday_day=17, shows_birthday=True)
+
+    page = client.get(reverse("members:profile", args=["party"]))
+    data = APIClient().get("/api/v1/members/party/").json()
+
+    assert "17 April" in page.content.decode() or "April 17" in page.content.decode()
+    assert data["birthday"] == {"month": 4, "day": 17}
+
+
+def test_member_sees_own_hidden_birthday_in_the_api(private_birthday):
+    api = APIClient()
+    api.force_authenticate(private_birthday)
+
+    assert api.get("/api/v1/me/").json()["birthday"] == {"month": 4, "day": 17}
+
+
+@pytest.fixture
+def members_only():
+    return UserFactory(
+        handle="insider",
+        headline="Secret headline about Rust",
+        profile_visibility=ProfileVisibility.MEMBERS,
+    )
+
+
+def test_members_only_profile_asks_visitors_to_sign_in_and_shows_no_data(client, members_only):
+    response = client.get(reverse("members:profile", args=["insider"]))
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Secret headline" not in body
+    assert reverse("account_login") in body
+
+
+def test_members_only_profile_is_404_in_the_api_and_absent_from_lists_for_visitors(members_only):
+    api = APIClient()
+
+    detail = api.get("/api/v1/members/insider/")
+    listing = api.get("/api/v1/members/")
+
+    assert detail.status_code == 404
+    assert "insider" not in [m["handle"] for m in listing.json()["results"]]
+
+
+def test_members_only_profile_is_visible_to_members(client, member, members_only):
+    client.force_login(member)
+
+    response = client.get(reverse("members:profile", args=["insider"]))
+
+    assert response.status_code == 200
+    assert "Secret headline about Rust" in response.content.decode()
+
+
+def test_public_api_never_shows_email_or_time_zone(member):
+    UserFactory(handle="open", email="open@example.com", time_zone="Asia/Tokyo")
+    api = APIClient()
+    api.force_authenticate(member)
+
+    data = api.get("/api/v1/members/open/").json()
+
+    assert "email" not in data
+    assert "time_zone" not in data
+    assert "open@example.com" not in str(data)
+
+
+def test_unknown_handle_is_404(client):
+    assert client.get(reverse("members:profile", args=["nobody_here"])).status_code == 404
+
+
+def test_handle_in_other_case_redirects_to_the_canonical_profile(client):
+    UserFactory(handle="CamelCase")
+
+    response = client.get(reverse("members:profile", args=["camelcase"]))
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse("members:profile", args=["CamelCase"])
+
+
+# --- Onboarding -------------------------------------------------------------------------------
+
+
+def test_first_verified_login_leads_to_onboarding(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "new@example.com",
+                "username": "newbie",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+    link = re.search(r"(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body).group(1)
+
+    response = client.post(link)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:onboarding")
+
+
+def test_onboarding_answers_are_saved_and_not_asked_again(client):
+    newbie = UserFactory(onboarded_at=None, time_zone="UTC")
+    client.force_login(newbie)
+
+    response = client.post(
+        reverse("members:onboarding"),
+        {
+            "skill_level": "intermediate",
+            "topics": ["python", "video"],
+            "goals": ["video", "blog"],
+            "time_zone": "Europe/Berlin",
+        },
+    )
+
+    assert response.status_code == 302
+    newbie.refresh_from_db()
+    assert newbie.skill_level == "intermediate"
+    assert newbie.time_zone == "Europe/Berlin"
+    assert sorted(newbie.topics.values_list("slug", flat=True)) == ["python", "video"]
+    assert sorted(newbie.goals.values_list("goal", flat=True)) == ["blog", "video"]
+    assert newbie.onboarded_at is not None
+    client.logout()
+    login = client.post(
+        reverse("account_login"),
+        {"login": newbie.email, "password": "correct-horse-battery-staple"},
+    )
+    assert login["Location"] == reverse("core:home")
+
+
+def test_onboarding_can_be_skipped(client):
+    newbie = UserFactory(onboarded_at=None)
+    client.force_login(newbie)
+
+    response = client.post(reverse("members:onboarding"), {"skip": "1"})
+
+    assert response.status_code == 302
+    newbie.refresh_from_db()
+    assert newbie.onboarded_at is not None
+    assert newbie.skill_level == ""
+
+
+def test_onboarding_refuses_an_unknown_time_zone_and_keeps_the_answers(client):
+    newbie = UserFactory(onboarded_at=None)
+    client.force_login(newbie)
+
+    response = client.post(
+        reverse("members:onboarding"),
+        {"skill_level": "expert", "topics": ["python"], "time_zone": "Mars/Olympus_Mons"},
+    )
+
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert response.context["form"]["skill_level"].value() == "expert"
+    newbie.refresh_from_db()
+    assert newbie.onboarded_at is None
+
+
+# --- Editing ----------------------------------------------------------------------------------
+
+
+def profile_post(**overrides):
+    data = {
+        "display_name": "Ada L",
+        "headline": "Writes about compilers",
+        "bio": "Hello **world**",
+        "skill_level": "expert",
+        "topics": ["python"],
+        "goals": ["blog"],
+        "website_url": "",
+        "blog_url": "https://ada.dev/blog",
+        "youtube_url": "",
+        "github_url": "https://github.com/ada",
+        "social_url": "",
+        "linkedin_url": "",
+        "time_zone": "Europe/London",
+        "birthday_month": "12",
+        "birthday_day": "10",
+        "shows_birthday": "on",
+        "profile_visibility": "everyone",
+    }
+    return data | overrides
+
+
+def test_member_edits_the_profile_and_the_bio_is_rendered_safely(client, member):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("members:profile-edit"),
+        profile_post(bio="Hi <script>alert(1)</script> **bold** [x](javascript:alert(1))"),
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.headline == "Writes about compilers"
+    assert (member.birthday_month, member.birthday_day) == (12, 10)
+    assert "<strong>bold</strong>" in member.bio_html
+    assert "<script" not in member.bio_html
+    assert 'href="javascript' not in member.bio_html
+    assert list(member.goals.values_list("goal", flat=True)) == ["blog"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("github_url", "https://gitlab.com/ada", "Use a GitHub link (github.com/…)."),
+        ("youtube_url", "ftp://youtube.com/x", "Enter a valid URL."),
+        ("birthday_day", "31", "That day does not exist in that month."),
+        ("time_zone", "Nowhere/Land", None),
+    ],
+)
+def test_invalid_profile_input_gets_a_field_message_and_nothing_is_saved(
+    client, member, field, value, message
+):
+    client.force_login(member)
+    before = member.headline
+    overrides = {field: value}
+    if field == "birthday_day":
+        overrides["birthday_month"] = "2"
+
+    response = client.post(reverse("members:profile-edit"), profile_post(**overrides))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    if message:
+        assert message in errors
+    assert response.context["form"]["headline"].value() == "Writes about compilers"
+    member.refresh_from_db()
+    assert member.headline == before
+
+
+def test_birthday_needs_both_month_and_day(client, member):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("members:profile-edit"), profile_post(birthday_month="5", birthday_day="")
+    )
+
+    assert (
+        "Give both a month and a day, or neither."
+        in response.context["form"].errors["birthday_day"]
+    )
+
+
+def test_member_cannot_change_another_members_profile_through_the_api(member):
+    other = UserFactory(handle="other", headline="Mine")
+    api = APIClient()
+    api.force_authenticate(member)
+
+    response = api.patch("/api/v1/members/other/", {"headline": "Hacked"}, format="json")
+
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.headline == "Mine"
+
+
+def test_member_updates_own_profile_through_the_api(member):
+    api = APIClient()
+    api.force_authenticate(member)
+
+    response = api.patch(
+        "/api/v1/me/",
+        {
+            "headline": "Now on video",
+            "topics": ["video", "python"],
+            "content_goals": ["video"],
+            "birthday": {"month": 2, "day": 29},
+            "time_zone": "Asia/Kolkata",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["headline"] == "Now on video"
+    assert sorted(body["topics"]) == ["python", "video"]
+    assert body["content_goals"] == ["video"]
+    assert body["birthday"] == {"month": 2, "day": 29}
+    assert body["time_zone"] == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"birthday": {"month": 4, "day": 31}}, "birthday"),
+        ({"time_zone": "Atlantis/Capital"}, "time_zone"),
+        ({"topics": ["no-such-topic"]}, "topics"),
+        ({"content_goals": ["fame"]}, "content_goals"),
+        ({"github_url": "https://example.com/ada"}, "github_url"),
+    ],
+)
+def test_api_refuses_bad_profile_input_with_field_messages(member, payload, field):
+    api = APIClient()
+    api.force_authenticate(member)
+
+    response = api.patch("/api/v1/me/", payload, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+# --- Notification preferences -------------------------------------------------------------------
+
+
+def test_notification_preferences_start_at_defaults_and_save(client, member):
+    client.force_login(member)
+    page = client.get(reverse("members:notification-settings"))
+    assert page.context["form"]["mention__email"].value() is True
+
+    client.post(
+        reverse("members:notification-settings"), {"mention__site": "on", "reply__email": "on"}
+    )
+
+    settings_rows = {
+        s.kind: (s.by_email, s.on_site) for s in NotificationSetting.objects.filter(member=member)
+    }
+    assert settings_rows["mention"] == (False, True)
+    assert settings_rows["reply"] == (True, False)
