@@ -36,6 +36,16 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]  # allauth shi
     page for a taken email (revealing nothing), a field message for a taken handle.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handle = self.fields["username"]
+        handle.label = "Handle"
+        handle.help_text = (
+            "Your @name for mentions: letters, digits and underscores, 2–30 characters."
+        )
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
     def try_save(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
         try:
             with transaction.atomic():

@@ -13,20 +13,6 @@ from members.models import MemberGoal, NotificationSetting, User
 from members.notifications import KINDS
 from members.policies import Viewer, can_view_profile, visible_members
 
-DIRECTORY_FIELDS = (
-    "id",
-    "handle",
-    "display_name",
-    "headline",
-    "avatar_small",
-    "skill_level",
-    "tier",
-    "last_active_at",
-    "date_joined",
-    "profile_visibility",
-    "is_active",
-)
-
 
 @dataclass(frozen=True)
 class DirectoryFilters:
@@ -62,9 +48,7 @@ def list_members(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[User]
         members = members.filter(goals__goal=filters.goal)
     if filters.tier:
         members = members.filter(tier__slug=filters.tier)
-    return _with_topics_and_goals(
-        members.only(*DIRECTORY_FIELDS).order_by("-last_active_at", "-id")
-    )
+    return _with_topics_and_goals(members.order_by("-last_active_at", "-id"))
 
 
 def get_profile_or_none(*, viewer: Viewer, handle: str) -> User | None:

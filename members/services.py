@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.markdown import render_markdown
 from core.models import Topic
 from members.avatars import process_avatar
+from members.mentions import render_with_mentions
 from members.models import ContentGoal, MemberGoal, NotificationSetting, User
 from members.notifications import KINDS
 from members.validators import validate_birthday
@@ -55,12 +55,6 @@ def revoke_api_token(*, member: User) -> bool:
     return bool(deleted)
 
 
-def mention_url_for_existing_handles(handle: str) -> str | None:
-    """Link an @mention only when the handle belongs to an active member."""
-    member = User.objects.filter(handle__iexact=handle, is_active=True).only("handle").first()
-    return f"/u/{member.handle}/" if member else None
-
-
 @transaction.atomic
 def update_profile(
     *,
@@ -81,11 +75,7 @@ def update_profile(
         setattr(member, name, value.strip() if isinstance(value, str) else value)
     validate_birthday(member.birthday_month, member.birthday_day)
     if "bio" in fields:
-        member.bio_html = (
-            render_markdown(member.bio, mention_url=mention_url_for_existing_handles).html
-            if member.bio
-            else ""
-        )
+        member.bio_html = render_with_mentions(member.bio)[0].html if member.bio else ""
     update_fields = [*fields, "bio_html"] if "bio" in fields else list(fields)
     if update_fields:
         member.save(update_fields=update_fields)

@@ -242,7 +242,7 @@ def test_member_edits_the_profile_and_the_bio_is_rendered_safely(client, member)
     ("field", "value", "message"),
     [
         ("github_url", "https://gitlab.com/ada", "Use a GitHub link (github.com/…)."),
-        ("youtube_url", "ftp://youtube.com/x", "Enter a valid URL."),
+        ("youtube_url", "ftp://youtube.com/x", "Use a link that starts with https://."),
         ("birthday_day", "31", "That day does not exist in that month."),
         ("time_zone", "Nowhere/Land", None),
     ],

@@ -1,0 +1,271 @@
+"""The forum: categories, threads, posts, reactions, watching and read state."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Topic
+from members.models import Tier
+
+
+class Category(models.Model):
+    """A place for threads, with an access level decided by community.policies."""
+
+    class Access(models.TextChoices):
+        PUBLIC = "public", "Everyone, including visitors"
+        MEMBERS = "members", "Signed-in members"
+        TIER = "tier", "Members of a minimum tier"
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    colour = models.CharField(
+        max_length=7, default="#b45309", help_text="A hex colour such as #b45309."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    access = models.CharField(max_length=8, choices=Access.choices, default=Access.PUBLIC)
+    minimum_tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="categories"
+    )
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(access="tier") | Q(minimum_tier__isnull=False),
+                name="category_tier_access_names_a_tier",
+                violation_error_message="A tier-only category needs its minimum tier.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Thread(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", "Discussion"
+        QUESTION = "question", "Question"
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DISCUSSION)
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threads",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="threads")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    post_count = models.PositiveIntegerField(default=0, help_text="Including the opening post.")
+    view_count = models.PositiveIntegerField(default=0)
+    is_pinned = models.BooleanField(default=False, help_text="Pinned at the top of its category.")
+    is_pinned_globally = models.BooleanField(default=False, help_text="Pinned on Latest too.")
+    is_locked = models.BooleanField(default=False)
+    solution = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-last_activity_at", "-id"], name="thread_latest"),
+            models.Index(
+                fields=["category", "-last_activity_at", "-id"], name="thread_category_latest"
+            ),
+            models.Index(fields=["author", "-created_at"], name="thread_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
+
+    @property
+    def is_solved(self) -> bool:
+        return self.solution_id is not None
+
+
+class Post(models.Model):
+    """One message in a thread. Number 1 is the opening post.
+
+    The source is kept as written; `html` is rendered once, at save time, through
+    core.markdown. Reaction counts are kept on the row (F() updates), never counted.
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    source = models.TextField()
+    html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edit_count = models.PositiveIntegerField(default=0)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    thanks_count = models.PositiveIntegerField(default=0)
+    insightful_count = models.PositiveIntegerField(default=0)
+    laugh_count = models.PositiveIntegerField(default=0)
+    # PostgreSQL full-text search: title (weight A, opening post only) + body (weight B).
+    # Filled by community.search; a GIN index is created on PostgreSQL only (migration 0002).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "number"], name="post_number_in_thread"),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="post_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} in {self.thread_id}"
+
+
+class PostRevision(models.Model):
+    """A prior version of a post, kept when it is edited."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    source = models.TextField()
+    html = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"revision of {self.post_id}"
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        LIKE = "like", "Like"
+        THANKS = "thanks", "Thanks"
+        INSIGHTFUL = "insightful", "Insightful"
+        LAUGH = "laugh", "Funny"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "member", "kind"], name="reaction_once_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.post_id}"
+
+
+class Mention(models.Model):
+    """A member @mentioned in a post: who must be told (the notifications capability)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "member"], name="mention_once_per_post"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.member_id} in {self.post_id}"
+
+
+class Subscription(models.Model):
+    """A member watching a thread or a whole category for new posts."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(thread__isnull=False, category__isnull=True)
+                | Q(thread__isnull=True, category__isnull=False),
+                name="subscription_thread_xor_category",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "thread"],
+                condition=Q(thread__isnull=False),
+                name="subscription_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "category"],
+                condition=Q(category__isnull=False),
+                name="subscription_once_per_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} watches {self.thread_id or self.category_id}"
+
+
+class ReadState(models.Model):
+    """How far a member has read a thread (the highest post number seen)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_states"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    last_read_number = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "thread"], name="read_state_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} read {self.thread_id} to {self.last_read_number}"

@@ -1,0 +1,109 @@
+"""Who may see and do what in the forum: the one place pages, API, search, feeds and
+emails ask. Invisible things answer 404, never 403, so their existence is not revealed."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q, QuerySet
+
+from community.models import Category, Post, Thread
+from members.models import User
+from members.policies import Viewer, is_member
+
+
+def _tier_rank(viewer: Viewer) -> int | None:
+    if not isinstance(viewer, User) or viewer.tier_id is None:
+        return None
+    tier = viewer.tier  # select_related by the auth middleware's user? one cached query
+    return tier.rank if tier else None
+
+
+def category_access_filter(viewer: Viewer, prefix: str = "") -> Q:
+    """A Q over Category (or, with prefix "category__", over a relation to it)."""
+    public = Q(**{f"{prefix}access": Category.Access.PUBLIC})
+    if not is_member(viewer):
+        return public
+    if isinstance(viewer, User) and viewer.is_staff:
+        return Q()
+    allowed = public | Q(**{f"{prefix}access": Category.Access.MEMBERS})
+    rank = _tier_rank(viewer)
+    if rank is not None:
+        allowed |= Q(
+            **{f"{prefix}access": Category.Access.TIER, f"{prefix}minimum_tier__rank__lte": rank}
+        )
+    return allowed
+
+
+def visible_categories(viewer: Viewer) -> QuerySet[Category]:
+    return Category.objects.filter(category_access_filter(viewer))
+
+
+def visible_threads(viewer: Viewer) -> QuerySet[Thread]:
+    return Thread.objects.filter(category_access_filter(viewer, "category__"))
+
+
+def visible_posts(viewer: Viewer) -> QuerySet[Post]:
+    return Post.objects.filter(category_access_filter(viewer, "thread__category__"))
+
+
+def can_view_category(viewer: Viewer, category: Category) -> bool:
+    if category.access == Category.Access.PUBLIC:
+        return True
+    if not is_member(viewer):
+        return False
+    if isinstance(viewer, User) and viewer.is_staff:
+        return True
+    if category.access == Category.Access.MEMBERS:
+        return True
+    rank = _tier_rank(viewer)
+    return (
+        rank is not None
+        and category.minimum_tier is not None
+        and (rank >= category.minimum_tier.rank)
+    )
+
+
+def is_moderator(viewer: Viewer) -> bool:
+    """Staff moderate for now; a moderator role arrives with the moderation capability."""
+    return isinstance(viewer, User) and viewer.is_active and viewer.is_staff
+
+
+def has_verified_email(member: User) -> bool:
+    return EmailAddress.objects.filter(user=member, verified=True).exists()
+
+
+def can_post(viewer: Viewer) -> bool:
+    """Only signed-in members with a verified email write in the forum."""
+    return isinstance(viewer, User) and viewer.is_active and has_verified_email(viewer)
+
+
+def can_reply(viewer: Viewer, thread: Thread) -> bool:
+    return (not thread.is_locked or is_moderator(viewer)) and can_view_category(
+        viewer, thread.category
+    )
+
+
+def can_edit_post(viewer: Viewer, post: Post) -> bool:
+    if post.is_deleted:
+        return False
+    return is_moderator(viewer) or (
+        isinstance(viewer, User) and post.author_id == viewer.pk and not post.thread.is_locked
+    )
+
+
+def can_delete_post(viewer: Viewer, post: Post) -> bool:
+    return not post.is_deleted and (
+        is_moderator(viewer) or (isinstance(viewer, User) and post.author_id == viewer.pk)
+    )
+
+
+def can_see_history(viewer: Viewer, post: Post) -> bool:
+    """The author and moderators see prior versions of a post."""
+    return is_moderator(viewer) or (isinstance(viewer, User) and post.author_id == viewer.pk)
+
+
+def can_accept_answer(viewer: Viewer, thread: Thread) -> bool:
+    """The asker, or a moderator, marks the accepted answer of a question."""
+    if thread.kind != Thread.Kind.QUESTION:
+        return False
+    return is_moderator(viewer) or (isinstance(viewer, User) and thread.author_id == viewer.pk)

@@ -1,0 +1,355 @@
+"""Reads for forum pages and the API. A page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from community import policies
+from community.models import Category, Post, Reaction, ReadState, Subscription, Thread
+from community.pagination import Cursor, decode_cursor
+from core.models import Topic
+from members.models import User
+from members.policies import Viewer
+
+THREADS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+NEW_THREAD_WINDOW = timedelta(days=14)
+FOR_YOU_CANDIDATES = 300
+FOR_YOU_WINDOW = timedelta(days=60)
+FOR_YOU_SIZE = 30
+
+LIST_RELATED = ("category", "author", "last_poster")
+
+
+class ListFilter:
+    ALL = ""
+    UNREAD = "unread"
+    NEW = "new"
+    values = (ALL, UNREAD, NEW)
+
+
+@dataclass
+class ThreadListPage:
+    threads: list[Thread]
+    pinned: list[Thread] = field(default_factory=list)
+    next_cursor: str | None = None
+    read_numbers: dict[int, int] = field(default_factory=dict)
+
+    def unread_count(self, thread: Thread) -> int | None:
+        """New posts since the member last read the thread; None if never opened."""
+        read = self.read_numbers.get(thread.pk)
+        return None if read is None else max(thread.post_count - read, 0)
+
+
+def _topics_prefetch() -> Prefetch[Any]:
+    return Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name", "position"))
+
+
+def list_threads(
+    *,
+    viewer: Viewer,
+    category: Category | None = None,
+    cursor: str | None = None,
+    list_filter: str = ListFilter.ALL,
+    topic: str = "",
+) -> ThreadListPage:
+    """Latest (or one category's) threads the viewer may see, newest activity first.
+
+    Keyset-paginated on (last_activity_at, id) with an index, so page 500 costs what page 1
+    costs. Pinned threads lead the first page. "unread"/"new" filters need a member.
+    """
+    threads = policies.visible_threads(viewer)
+    if category is not None:
+        threads = threads.filter(category=category)
+    if topic:
+        threads = threads.filter(topics__slug=topic)
+    is_member = isinstance(viewer, User)
+    if list_filter == ListFilter.UNREAD and is_member:
+        threads = threads.filter(
+            read_states__member=viewer, read_states__last_read_number__lt=F("post_count")
+        )
+    elif list_filter == ListFilter.NEW and is_member:
+        threads = threads.exclude(read_states__member=viewer).filter(
+            created_at__gte=timezone.now() - NEW_THREAD_WINDOW
+        )
+    pin_q = (
+        Q(is_pinned_globally=True)
+        if category is None
+        else Q(is_pinned=True) | Q(is_pinned_globally=True)
+    )
+    # Unfiltered lists show pinned threads once, above the first page; filtered lists
+    # (unread, new, a topic) keep them in place so that nothing disappears.
+    separates_pins = list_filter == ListFilter.ALL and not topic
+    position = decode_cursor(cursor)
+    listed = threads.exclude(pin_q) if separates_pins else threads
+    if position is not None:
+        listed = listed.filter(
+            Q(last_activity_at__lt=position.at)
+            | Q(last_activity_at=position.at, id__lt=position.id)
+        )
+    rows = list(
+        listed.select_related(*LIST_RELATED)
+        .prefetch_related(_topics_prefetch())
+        .order_by("-last_activity_at", "-id")[: THREADS_PER_PAGE + 1]
+    )
+    page = ThreadListPage(threads=rows[:THREADS_PER_PAGE])
+    if len(rows) > THREADS_PER_PAGE:
+        last = page.threads[-1]
+        page.next_cursor = Cursor(at=last.last_activity_at, id=last.pk).encode()
+    if separates_pins and position is None:
+        page.pinned = list(
+            threads.filter(pin_q)
+            .select_related(*LIST_RELATED)
+            .prefetch_related(_topics_prefetch())
+            .order_by("-last_activity_at", "-id")[:10]
+        )
+    if is_member:
+        ids = [t.pk for t in page.threads + page.pinned]
+        page.read_numbers = dict(
+            ReadState.objects.filter(member=viewer, thread_id__in=ids).values_list(
+                "thread_id", "last_read_number"
+            )
+        )
+    return page
+
+
+def list_categories(*, viewer: Viewer) -> QuerySet[Category]:
+    return policies.visible_categories(viewer).order_by("position", "name")
+
+
+def get_category(*, viewer: Viewer, slug: str) -> Category:
+    """Raises Category.DoesNotExist for a category the viewer may not see (a 404)."""
+    return policies.visible_categories(viewer).select_related("minimum_tier").get(slug=slug)
+
+
+def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
+    """Raises Thread.DoesNotExist for a thread the viewer may not see (a 404)."""
+    return (
+        policies.visible_threads(viewer)
+        .select_related(
+            "category", "category__minimum_tier", "author", "solution", "solution__author"
+        )
+        .prefetch_related(_topics_prefetch())
+        .get(pk=thread_id)
+    )
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    posts: list[Post]
+    number: int
+    page_count: int
+    reactions: set[tuple[int, str]]
+    is_watching: bool
+    last_read_number: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.page_count
+
+
+def page_count(thread: Thread) -> int:
+    return max(math.ceil(thread.post_count / POSTS_PER_PAGE), 1)
+
+
+def page_of_post(number: int) -> int:
+    return max(math.ceil(number / POSTS_PER_PAGE), 1)
+
+
+def get_thread_page(*, viewer: Viewer, thread: Thread, page: int) -> ThreadPage:
+    """One page of a thread's posts, by post number range: no OFFSET, whatever the page."""
+    pages = page_count(thread)
+    number = min(max(page, 1), pages)
+    first = (number - 1) * POSTS_PER_PAGE + 1
+    posts = list(
+        Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
+        .select_related("author", "author__tier")
+        .defer("search_vector")
+        .order_by("number")
+    )
+    reactions: set[tuple[int, str]] = set()
+    watching = False
+    last_read = None
+    if isinstance(viewer, User):
+        reactions = set(
+            Reaction.objects.filter(member=viewer, post__in=[p.pk for p in posts]).values_list(
+                "post_id", "kind"
+            )
+        )
+        watching = Subscription.objects.filter(
+            Q(thread=thread) | Q(category_id=thread.category_id), member=viewer
+        ).exists()
+        last_read = (
+            ReadState.objects.filter(member=viewer, thread=thread)
+            .values_list("last_read_number", flat=True)
+            .first()
+        )
+    return ThreadPage(
+        thread=thread,
+        posts=posts,
+        number=number,
+        page_count=pages,
+        reactions=reactions,
+        is_watching=watching,
+        last_read_number=last_read,
+    )
+
+
+def first_unread_number(*, member: User, thread: Thread) -> int:
+    """The number of the first post the member has not read (the last post if all read)."""
+    read = (
+        ReadState.objects.filter(member=member, thread=thread)
+        .values_list("last_read_number", flat=True)
+        .first()
+    ) or 0
+    return min(read + 1, thread.post_count)
+
+
+def get_post(*, viewer: Viewer, post_id: int) -> Post:
+    return (
+        policies.visible_posts(viewer)
+        .select_related("thread", "thread__category", "author")
+        .get(pk=post_id)
+    )
+
+
+def list_post_revisions(*, post: Post) -> QuerySet[Any]:
+    return post.revisions.select_related("edited_by").order_by("-created_at", "-id")
+
+
+# --- For you -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    thread: Thread
+    reason: str
+    score: float
+
+
+def for_you(*, member: User) -> list[Recommendation]:
+    """Threads ranked for this member, each with a one-line reason.
+
+    Signals: their topics (strongest), categories they watch or post in, questions at their
+    level that nobody answered, and freshness. Costs five queries whatever the community's
+    size: the candidates are the latest FOR_YOU_CANDIDATES visible threads.
+    """
+    topic_ids = set(member.topics.values_list("id", flat=True))
+    watched_categories = set(
+        Subscription.objects.filter(member=member, category__isnull=False).values_list(
+            "category_id", flat=True
+        )
+    )
+    posted_categories = set(
+        Post.objects.filter(author=member)
+        .order_by("-created_at")
+        .values_list("thread__category_id", flat=True)[:50]
+    )
+    now = timezone.now()
+    candidates = list(
+        policies.visible_threads(member)
+        .filter(last_activity_at__gte=now - FOR_YOU_WINDOW)
+        .select_related(*LIST_RELATED)
+        .prefetch_related(_topics_prefetch())
+        .order_by("-last_activity_at", "-id")[:FOR_YOU_CANDIDATES]
+    )
+    read = dict(
+        ReadState.objects.filter(member=member, thread__in=[t.pk for t in candidates]).values_list(
+            "thread_id", "last_read_number"
+        )
+    )
+    helper = member.skill_level in ("advanced", "expert")
+    ranked = []
+    for thread in candidates:
+        age_days = (now - thread.last_activity_at).total_seconds() / 86400
+        freshness = 1.0 / (1.0 + age_days / 3)
+        shared = [t for t in thread.topics.all() if t.pk in topic_ids]
+        score, reason = freshness, "New this week" if age_days < 7 else "Active lately"
+        if thread.category_id in posted_categories:
+            score, reason = score + 1.0, f"Active in {thread.category.name}, where you post"
+        if thread.category_id in watched_categories:
+            score, reason = score + 1.5, f"New in {thread.category.name}, which you watch"
+        if helper and thread.is_question and not thread.is_solved and thread.post_count == 1:
+            score, reason = score + 1.5, "An open question you could answer"
+        if shared:
+            score += 2.0 + 0.5 * (len(shared) - 1)
+            reason = f"Because you follow {shared[0].name}"
+        if thread.author_id == member.pk:
+            score -= 2.0
+        seen = read.get(thread.pk)
+        if seen is not None and seen >= thread.post_count:
+            score -= 1.5
+        ranked.append(Recommendation(thread=thread, reason=reason, score=round(score, 3)))
+    ranked.sort(key=lambda r: (-r.score, -r.thread.last_activity_at.timestamp()))
+    return ranked[:FOR_YOU_SIZE]
+
+
+# --- What a member wrote (profile page, data export) ------------------------------------------
+
+
+def recent_threads_by(member: User, viewer: Viewer) -> list[Thread]:
+    return list(
+        policies.visible_threads(viewer)
+        .filter(author=member)
+        .select_related("category")
+        .order_by("-created_at")[:5]
+    )
+
+
+def recent_posts_by(member: User, viewer: Viewer) -> list[Post]:
+    return list(
+        policies.visible_posts(viewer)
+        .filter(author=member, is_deleted=False, number__gt=1)
+        .select_related("thread")
+        .defer("search_vector")
+        .order_by("-created_at")[:5]
+    )
+
+
+def export_threads(member: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": t.pk,
+            "title": t.title,
+            "kind": t.kind,
+            "category": t.category.slug,
+            "created_at": t.created_at.isoformat(),
+        }
+        for t in Thread.objects.filter(author=member).select_related("category").order_by("pk")
+    ]
+
+
+def export_posts(member: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": p.pk,
+            "thread_id": p.thread_id,
+            "number": p.number,
+            "source": p.source,
+            "created_at": p.created_at.isoformat(),
+            "is_deleted": p.is_deleted,
+            "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+        }
+        for p in Post.objects.filter(author=member).defer("search_vector").order_by("pk").iterator()
+    ]
+
+
+def thread_counts_by_category(viewer: Viewer) -> dict[int, int]:
+    """Visible thread counts per category (for the categories index)."""
+    return dict(
+        policies.visible_threads(viewer)
+        .values_list("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )

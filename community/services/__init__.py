@@ -1,0 +1,1 @@
+"""Writes with business rules for the forum. Import from the submodules."""

@@ -1,0 +1,124 @@
+"""Reactions, watching, read state and view counts: the cheap, frequent writes."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from community import policies
+from community.exceptions import ReactionNotAllowedError
+from community.models import Post, Reaction, ReadState, Subscription, Thread
+from members.models import User
+
+#: Views are counted in the cache and written to the thread once this many pile up.
+VIEW_FLUSH_EVERY = 10
+
+COUNTER_FIELD = {
+    Reaction.Kind.LIKE: "like_count",
+    Reaction.Kind.THANKS: "thanks_count",
+    Reaction.Kind.INSIGHTFUL: "insightful_count",
+    Reaction.Kind.LAUGH: "laugh_count",
+}
+
+
+def _reactable_post(member: User, post_id: int) -> Post:
+    post = policies.visible_posts(member).only("id", "author_id", "is_deleted").get(pk=post_id)
+    if post.author_id == member.pk:
+        raise ReactionNotAllowedError("You can't react to your own post.")
+    if post.is_deleted:
+        raise ReactionNotAllowedError("This post was deleted.")
+    return post
+
+
+def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
+    """React to someone else's post, once per kind. False when already there.
+
+    The unique constraint decides "once" even under concurrent requests; the counter moves
+    only when this call inserted the row, by an F() update, so it never double-counts.
+    """
+    if kind not in COUNTER_FIELD:
+        raise ReactionNotAllowedError("Unknown reaction.", field="kind")
+    post = _reactable_post(member, post_id)
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, member=member, kind=kind)
+            field = COUNTER_FIELD[Reaction.Kind(kind)]
+            Post.objects.filter(pk=post.pk).update(**{field: F(field) + 1})
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
+    """Take a reaction back. False when there was none."""
+    if kind not in COUNTER_FIELD:
+        raise ReactionNotAllowedError("Unknown reaction.", field="kind")
+    deleted, _ = Reaction.objects.filter(post_id=post_id, member=member, kind=kind).delete()
+    if deleted:
+        field = COUNTER_FIELD[Reaction.Kind(kind)]
+        Post.objects.filter(pk=post_id, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+    return bool(deleted)
+
+
+def watch_thread(*, member: User, thread_id: int) -> Subscription:
+    thread = policies.visible_threads(member).get(pk=thread_id)
+    subscription, _ = Subscription.objects.get_or_create(member=member, thread=thread)
+    return subscription
+
+
+def unwatch_thread(*, member: User, thread_id: int) -> bool:
+    deleted, _ = Subscription.objects.filter(member=member, thread_id=thread_id).delete()
+    return bool(deleted)
+
+
+def watch_category(*, member: User, category_id: int) -> Subscription:
+    category = policies.visible_categories(member).get(pk=category_id)
+    subscription, _ = Subscription.objects.get_or_create(member=member, category=category)
+    return subscription
+
+
+def unwatch_category(*, member: User, category_id: int) -> bool:
+    deleted, _ = Subscription.objects.filter(member=member, category_id=category_id).delete()
+    return bool(deleted)
+
+
+def mark_read(*, member: User, thread_id: int, number: int) -> bool:
+    """Move the member's read marker forward to post `number`. Never backwards.
+
+    Writes only when the marker moves, so re-reading a page costs no write.
+    """
+    now = timezone.now()
+    moved = ReadState.objects.filter(
+        member=member, thread_id=thread_id, last_read_number__lt=number
+    ).update(last_read_number=number, updated_at=now)
+    if moved:
+        return True
+    if ReadState.objects.filter(member=member, thread_id=thread_id).exists():
+        return False
+    try:
+        with transaction.atomic():
+            ReadState.objects.create(
+                member=member, thread_id=thread_id, last_read_number=number, updated_at=now
+            )
+    except IntegrityError:  # a concurrent request created it; move it forward if needed
+        return mark_read(member=member, thread_id=thread_id, number=number)
+    return True
+
+
+def record_view(*, thread_id: int) -> None:
+    """Count a view in the cache; write the pile to the thread every VIEW_FLUSH_EVERY views.
+
+    An anonymous page view costs no database write most of the time.
+    """
+    key = f"thread-views:{thread_id}"
+    try:
+        pending = cache.incr(key)
+    except ValueError:
+        cache.add(key, 0, timeout=None)
+        pending = cache.incr(key)
+    if pending >= VIEW_FLUSH_EVERY:
+        cache.decr(key, pending)
+        Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)

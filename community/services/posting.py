@@ -1,0 +1,282 @@
+"""Starting threads, replying, editing and deleting posts, accepting answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from community import policies, search
+from community.exceptions import (
+    AnswerNotAcceptableError,
+    InvalidPostError,
+    NotAllowedError,
+    PostingNotAllowedError,
+    ThreadLockedError,
+)
+from community.models import Category, Mention, Post, PostRevision, Subscription, Thread
+from community.services.engagement import mark_read
+from core.models import Topic
+from members.mentions import render_with_mentions
+from members.models import User
+from members.services import record_activity
+
+MAX_POST_LENGTH = 50_000
+MAX_TITLE_LENGTH = 200
+MIN_TITLE_LENGTH = 5
+
+
+def _record_mentions(post: Post, mentioned: Iterable[User], *, author: User | None) -> None:
+    """Store who was mentioned (not the author): the notifications capability reads it."""
+    Mention.objects.bulk_create(
+        [Mention(post=post, member=m) for m in mentioned if author is None or m.pk != author.pk],
+        ignore_conflicts=True,
+    )
+
+
+def _clean_body(body: str) -> str:
+    cleaned = body.replace("\x00", "").strip()
+    if not cleaned:
+        raise InvalidPostError("Write something before posting.", field="body")
+    if len(cleaned) > MAX_POST_LENGTH:
+        raise InvalidPostError(
+            f"Posts are limited to {MAX_POST_LENGTH:,} characters; this one has "
+            f"{len(cleaned):,}. Split it into two, or link to a gist.",
+            field="body",
+        )
+    return cleaned
+
+
+def _clean_title(title: str) -> str:
+    cleaned = " ".join(title.replace("\x00", "").split())
+    if len(cleaned) < MIN_TITLE_LENGTH:
+        raise InvalidPostError(
+            f"Give the thread a title of at least {MIN_TITLE_LENGTH} characters.", field="title"
+        )
+    if len(cleaned) > MAX_TITLE_LENGTH:
+        raise InvalidPostError(
+            f"Titles are limited to {MAX_TITLE_LENGTH} characters.", field="title"
+        )
+    return cleaned
+
+
+def _ensure_can_post(member: User) -> None:
+    if not policies.can_post(member):
+        raise PostingNotAllowedError("Verify your email address before you post.")
+
+
+def _watch(member: User, thread: Thread) -> None:
+    Subscription.objects.get_or_create(member=member, thread=thread)
+
+
+@transaction.atomic
+def create_thread(
+    *,
+    author: User,
+    category_id: int,
+    title: str,
+    body: str,
+    kind: str = Thread.Kind.DISCUSSION,
+    topics: Iterable[Topic] = (),
+) -> Thread:
+    """Start a thread with its opening post. The author watches it from then on.
+
+    Raises PostingNotAllowedError (unverified), InvalidPostError (title or body),
+    Category.DoesNotExist for a category the author cannot see.
+    """
+    _ensure_can_post(author)
+    category = policies.visible_categories(author).get(pk=category_id)
+    clean_title, clean_body = _clean_title(title), _clean_body(body)
+    if kind not in Thread.Kind.values:
+        raise InvalidPostError("Choose a discussion or a question.", field="kind")
+    now = timezone.now()
+    thread = Thread.objects.create(
+        category=category,
+        kind=kind,
+        title=clean_title,
+        author=author,
+        created_at=now,
+        last_activity_at=now,
+        last_poster=author,
+        post_count=1,
+    )
+    thread.topics.set(topics)
+    rendered, mentioned = render_with_mentions(clean_body)
+    post = Post.objects.create(
+        thread=thread,
+        number=1,
+        author=author,
+        source=clean_body,
+        html=rendered.html,
+        created_at=now,
+    )
+    _record_mentions(post, mentioned, author=author)
+    Category.objects.filter(pk=category.pk).update(thread_count=F("thread_count") + 1)
+    _watch(author, thread)
+    mark_read(member=author, thread_id=thread.pk, number=1)
+    search.index_post(post_id=post.pk)
+    record_activity(member_id=author.pk)
+    return thread
+
+
+@transaction.atomic
+def reply(*, author: User, thread_id: int, body: str) -> Post:
+    """Add a reply. Numbers are assigned under a row lock, so they never collide.
+
+    Raises ThreadLockedError, InvalidPostError (empty, too long, or the author's own last
+    post in this thread repeated), PostingNotAllowedError, Thread.DoesNotExist (invisible).
+    """
+    _ensure_can_post(author)
+    visible = policies.visible_threads(author).filter(pk=thread_id)
+    thread = (
+        Thread.objects.select_for_update()
+        .select_related("category")
+        .get(pk__in=visible.values("pk"))
+    )
+    if thread.is_locked and not policies.is_moderator(author):
+        raise ThreadLockedError("This thread is locked; it takes no new replies.")
+    clean_body = _clean_body(body)
+    last = Post.objects.filter(thread=thread).order_by("-number").only("author", "source").first()
+    if last and last.author_id == author.pk and last.source == clean_body:
+        raise InvalidPostError("You just posted exactly this. Edit it instead?", field="body")
+    now = timezone.now()
+    number = thread.post_count + 1
+    rendered, mentioned = render_with_mentions(clean_body)
+    post = Post.objects.create(
+        thread=thread,
+        number=number,
+        author=author,
+        source=clean_body,
+        html=rendered.html,
+        created_at=now,
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        post_count=number, last_activity_at=now, last_poster=author
+    )
+    _record_mentions(post, mentioned, author=author)
+    _watch(author, thread)
+    mark_read(member=author, thread_id=thread.pk, number=number)
+    search.index_post(post_id=post.pk)
+    record_activity(member_id=author.pk)
+    return post
+
+
+@transaction.atomic
+def edit_post(*, editor: User, post_id: int, body: str) -> Post:
+    """Change a post's text, keeping the previous version in its history.
+
+    Raises NotAllowedError (not the author or a moderator), InvalidPostError.
+    """
+    post = (
+        policies.visible_posts(editor)
+        .select_for_update(of=("self",))
+        .select_related("thread")
+        .get(pk=post_id)
+    )
+    if not policies.can_edit_post(editor, post):
+        raise NotAllowedError("Only the author or a moderator can edit this post.")
+    clean_body = _clean_body(body)
+    if clean_body == post.source:
+        return post
+    PostRevision.objects.create(post=post, source=post.source, html=post.html, edited_by=editor)
+    rendered, mentioned = render_with_mentions(clean_body)
+    post.source, post.html = clean_body, rendered.html
+    post.edited_at = timezone.now()
+    post.edit_count = F("edit_count") + 1
+    post.save(update_fields=["source", "html", "edited_at", "edit_count"])
+    post.refresh_from_db(fields=["edit_count"])
+    _record_mentions(post, mentioned, author=post.author)
+    search.index_post(post_id=post.pk)
+    return post
+
+
+@transaction.atomic
+def edit_thread(
+    *, editor: User, thread_id: int, title: str, topics: Iterable[Topic] | None = None
+) -> Thread:
+    """Rename a thread or change its topics (author or moderator)."""
+    thread = policies.visible_threads(editor).select_for_update().get(pk=thread_id)
+    if not (policies.is_moderator(editor) or thread.author_id == editor.pk):
+        raise NotAllowedError("Only the author or a moderator can edit this thread.")
+    thread.title = _clean_title(title)
+    thread.save(update_fields=["title"])
+    if topics is not None:
+        thread.topics.set(topics)
+    opening = Post.objects.filter(thread=thread, number=1).values_list("pk", flat=True).first()
+    if opening:
+        search.index_post(post_id=opening)
+    return thread
+
+
+@transaction.atomic
+def delete_post(*, actor: User, post_id: int) -> Post:
+    """Soft-delete: the post stays in place, shown as deleted; its text is kept for history.
+
+    An accepted answer that is deleted stops being the answer.
+    """
+    post = policies.visible_posts(actor).select_related("thread").get(pk=post_id)
+    if not policies.can_delete_post(actor, post):
+        raise NotAllowedError("Only the author or a moderator can delete this post.")
+    post.is_deleted, post.deleted_at = True, timezone.now()
+    post.save(update_fields=["is_deleted", "deleted_at"])
+    Thread.objects.filter(pk=post.thread_id, solution_id=post.pk).update(solution=None)
+    search.index_post(post_id=post.pk)
+    return post
+
+
+@transaction.atomic
+def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
+    """Mark a reply as the accepted answer; it replaces any previous one.
+
+    Only the asker or a moderator; only replies (not the question itself), not deleted.
+    """
+    thread = policies.visible_threads(actor).select_for_update().get(pk=thread_id)
+    if not policies.can_accept_answer(actor, thread):
+        raise NotAllowedError("Only the person who asked, or a moderator, can accept an answer.")
+    post = Post.objects.filter(thread=thread, pk=post_id).first()
+    if post is None or post.number == 1 or post.is_deleted:
+        raise AnswerNotAcceptableError("Choose one of the replies as the answer.", field="post")
+    thread.solution = post
+    thread.save(update_fields=["solution"])
+    return thread
+
+
+@transaction.atomic
+def unaccept_answer(*, actor: User, thread_id: int) -> Thread:
+    thread = policies.visible_threads(actor).select_for_update().get(pk=thread_id)
+    if not policies.can_accept_answer(actor, thread):
+        raise NotAllowedError("Only the person who asked, or a moderator, can change the answer.")
+    thread.solution = None
+    thread.save(update_fields=["solution"])
+    return thread
+
+
+@transaction.atomic
+def set_thread_state(
+    *,
+    moderator: User,
+    thread_id: int,
+    is_pinned: bool | None = None,
+    is_pinned_globally: bool | None = None,
+    is_locked: bool | None = None,
+) -> Thread:
+    """Pin (in the category or everywhere) or lock a thread. Moderators only."""
+    if not policies.is_moderator(moderator):
+        raise NotAllowedError("Only moderators can pin or lock threads.")
+    thread = Thread.objects.select_for_update().get(pk=thread_id)
+    changes = {
+        name: value
+        for name, value in (
+            ("is_pinned", is_pinned),
+            ("is_pinned_globally", is_pinned_globally),
+            ("is_locked", is_locked),
+        )
+        if value is not None
+    }
+    for name, value in changes.items():
+        setattr(thread, name, value)
+    if changes:
+        thread.save(update_fields=list(changes))
+    return thread
