@@ -46,6 +46,15 @@ class ThreadListPage:
         read = self.read_numbers.get(thread.pk)
         return None if read is None else max(thread.post_count - read, 0)
 
+    @property
+    def rows(self) -> list[tuple[Thread, int | None]]:
+        """(thread, unread posts or None if never opened) for the template."""
+        return [(thread, self.unread_count(thread)) for thread in self.threads]
+
+    @property
+    def pinned_rows(self) -> list[tuple[Thread, int | None]]:
+        return [(thread, self.unread_count(thread)) for thread in self.pinned]
+
 
 def _topics_prefetch() -> Prefetch[Any]:
     return Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name", "position"))
@@ -153,6 +162,14 @@ class ThreadPage:
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+    @property
+    def reacted(self) -> dict[int, list[str]]:
+        """post id -> the reaction kinds the viewer gave it."""
+        given: dict[int, list[str]] = {}
+        for post_id, kind in sorted(self.reactions):
+            given.setdefault(post_id, []).append(kind)
+        return given
 
     @property
     def has_next(self) -> bool:

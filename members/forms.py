@@ -9,7 +9,7 @@ from allauth.account.internal.flows import signup as signup_flows
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -105,6 +105,13 @@ class OnboardingForm(forms.Form):
     time_zone = _time_zone_field()
 
 
+def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A bare "example.com" typed in a link field means https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     """Everything a member edits about themselves on one page."""
 
@@ -145,6 +152,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "shows_birthday",
             "profile_visibility",
         )
+        formfield_callback = _https_by_default
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),
             "profile_visibility": forms.RadioSelect,

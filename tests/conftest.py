@@ -39,6 +39,24 @@ def _isolated_files(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_topics(request: pytest.FixtureRequest) -> None:
+    """The seeded topics, even after a transactional test flushed them away."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    from core.topics import ensure_default_topics
+
+    ensure_default_topics()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """allauth's rate limits live in the cache; one test must not throttle the next."""
     from django.core.cache import cache

@@ -27,7 +27,8 @@ def wait_for_mail(count: int, timeout: float = 10.0) -> list[mail.EmailMessage]:
     return mail.outbox
 
 
-def test_visitor_joins_confirms_email_and_signs_back_in(page, live_server, transactional_db):
+@pytest.mark.django_db(transaction=True)
+def test_visitor_joins_confirms_email_and_signs_back_in(page, live_server):
     from playwright.sync_api import expect
 
     header = page.get_by_role("banner")
