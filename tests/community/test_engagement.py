@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from community.exceptions import ReactionNotAllowedError
-from community.models import Post, ReadState, Reaction, Subscription, Thread
+from community.models import Post, Reaction, ReadState, Subscription, Thread
 from community.services import engagement, posting
 from tests.community.factories import CategoryFactory
 from tests.members.factories import UserFactory
