@@ -126,7 +126,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a bare "example.com" means https
 ATOMIC_REQUESTS = False
 
 # --- Cache and Celery -----------------------------------------------------------------------
@@ -147,12 +146,14 @@ else:
     # A broker that needs no server: messages are files under var/celery. A real worker
     # and beat consume them, so scheduled work happens in the embedded default too.
     CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "processed"):  # kombu's filesystem transport will not create them
+    for _folder in ("queue", "processed", "control"):  # kombu will not create them
         (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        # Broadcast (control) messages; kombu's default is ./control in the working folder.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

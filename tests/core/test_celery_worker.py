@@ -88,6 +88,7 @@ def test_embedded_broker_carries_a_task_to_a_real_worker(tmp_path):
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
             "processed_folder": str(var_dir / "celery" / "processed"),
+            "control_folder": str(var_dir / "celery" / "control"),
         },
     )
 
