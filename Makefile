@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 LOCAL := DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: help runtime venv install run serve worker beat migrate migrations-check demo collectstatic \
+.PHONY: help runtime venv install run serve worker beat migrate migrations-check demo collectstatic bench \
 	format lint typecheck arch test test-fast coverage check clean
 
 help: ## list the targets
@@ -90,6 +90,10 @@ test-fast: venv ## the suite without slow tests (browser, real worker, subproces
 
 coverage: venv ## the suite with branch coverage
 	$(BIN)/pytest -n auto --cov --cov-report=term $(PYTEST_ARGS)
+
+bench: venv ## the benchmark on a generated community (see bench/README.md)
+	$(BIN)/python -m bench.generate
+	$(BIN)/python -m bench.run
 
 check: lint arch migrations-check coverage ## everything CI cares about
 

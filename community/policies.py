@@ -69,7 +69,7 @@ def is_moderator(viewer: Viewer) -> bool:
 
 
 def has_verified_email(member: User) -> bool:
-    return EmailAddress.objects.filter(user=member, verified=True).exists()
+    return bool(EmailAddress.objects.filter(user=member, verified=True).exists())
 
 
 def can_post(viewer: Viewer) -> bool:

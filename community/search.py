@@ -20,6 +20,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db.models import F, Q, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 
 from community import policies
 from community.models import Post
@@ -44,7 +45,7 @@ def index_post(*, post_id: int) -> None:
     if post.is_deleted:
         Post.objects.filter(pk=post_id).update(search_vector=None)
         return
-    vector = SearchVector("source", weight="B", config=CONFIG)
+    vector: SearchVector | CombinedExpression = SearchVector("source", weight="B", config=CONFIG)
     if post.number == 1:
         vector = SearchVector(Value(post.thread.title), weight="A", config=CONFIG) + vector
     Post.objects.filter(pk=post_id).update(search_vector=vector)

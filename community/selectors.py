@@ -78,13 +78,13 @@ def list_threads(
         threads = threads.filter(category=category)
     if topic:
         threads = threads.filter(topics__slug=topic)
-    is_member = isinstance(viewer, User)
-    if list_filter == ListFilter.UNREAD and is_member:
+    member = viewer if isinstance(viewer, User) else None
+    if list_filter == ListFilter.UNREAD and member:
         threads = threads.filter(
-            read_states__member=viewer, read_states__last_read_number__lt=F("post_count")
+            read_states__member=member, read_states__last_read_number__lt=F("post_count")
         )
-    elif list_filter == ListFilter.NEW and is_member:
-        threads = threads.exclude(read_states__member=viewer).filter(
+    elif list_filter == ListFilter.NEW and member:
+        threads = threads.exclude(read_states__member=member).filter(
             created_at__gte=timezone.now() - NEW_THREAD_WINDOW
         )
     pin_q = (
@@ -118,10 +118,10 @@ def list_threads(
             .prefetch_related(_topics_prefetch())
             .order_by("-last_activity_at", "-id")[:10]
         )
-    if is_member:
+    if member:
         ids = [t.pk for t in page.threads + page.pinned]
         page.read_numbers = dict(
-            ReadState.objects.filter(member=viewer, thread_id__in=ids).values_list(
+            ReadState.objects.filter(member=member, thread_id__in=ids).values_list(
                 "thread_id", "last_read_number"
             )
         )

@@ -109,3 +109,35 @@ def test_deletion_asks_for_the_password_again_after_a_stale_login(client, ada):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert User.objects.filter(pk=ada.pk).exists()
+
+
+def test_deleted_members_posts_stay_readable_under_former_member(
+    client, ada, django_capture_on_commit_callbacks
+):
+    from community.models import Post, Thread
+    from community.services import posting
+    from tests.community.factories import CategoryFactory
+
+    other = UserFactory(handle="grace")
+    thread = posting.create_thread(
+        author=ada, category_id=CategoryFactory().pk, title="Parsers in practice",
+        body="Ada's opening post",
+    )
+    posting.reply(author=other, thread_id=thread.pk, body="Grace's reply")
+    posting.reply(author=ada, thread_id=thread.pk, body="Ada's follow-up")
+    fresh_login(client, ada)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("members:delete"), {"confirm": "ada"})
+
+    posts = list(Post.objects.filter(thread=thread).order_by("number"))
+    assert [(p.author_id is None, p.source) for p in posts] == [
+        (True, "Ada's opening post"), (False, "Grace's reply"), (True, "Ada's follow-up"),
+    ]
+    assert Thread.objects.get(pk=thread.pk).author is None
+    page = client.get(reverse("community:thread-short", args=[thread.pk]), follow=True)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert body.count("former member") >= 2
+    assert "Ada's follow-up" in body
+    assert "@ada" not in body

@@ -1,0 +1,246 @@
+"""Demo forum: categories, discussions and Q&A with code, some solved. Idempotent."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from community.models import Category, Post, Thread
+from community.services import engagement, posting
+from core.models import Topic
+from members.models import Tier, User
+
+CATEGORIES = [
+    ("announcements", "Announcements", "News from the Hearth team.", "#b45309", "public", None),
+    (
+        "help",
+        "Help & questions",
+        "Stuck? Ask here; mark the answer that solved it.",
+        "#2563eb",
+        "public",
+        None,
+    ),
+    (
+        "feedback",
+        "Draft feedback",
+        "Share a draft post, talk abstract or video script.",
+        "#059669",
+        "members",
+        None,
+    ),
+    (
+        "showcase",
+        "Show & tell",
+        "You shipped something: tell us about it.",
+        "#7c3aed",
+        "public",
+        None,
+    ),
+    (
+        "career",
+        "Career & growth",
+        "Talks, promotions, going independent.",
+        "#db2777",
+        "members",
+        None,
+    ),
+    ("vip-lounge", "VIP lounge", "For Flame and Blaze members.", "#ca8a04", "tier", "flame"),
+]
+
+CODE_PY = """```python
+from celery import shared_task
+
+@shared_task(acks_late=True, autoretry_for=(TimeoutError,), max_retries=5)
+def send_digest(member_id: int) -> None:
+    ...
+```"""
+CODE_SH = """```console
+$ hugo new posts/my-first-post.md
+$ hugo server -D
+```"""
+CODE_JS = """```javascript
+const observer = new IntersectionObserver((entries) => {
+  entries.forEach((e) => e.isIntersecting && e.target.classList.add("seen"));
+});
+```"""
+
+QUESTIONS = [
+    (
+        "help",
+        "Why does my Celery task run twice after a deploy?",
+        ["python", "devops"],
+        "After every deploy some tasks run twice. Settings:\n\n"
+        + CODE_PY
+        + "\n\nWhat am I missing?",
+        [
+            "With `acks_late` a task whose worker dies mid-run is redelivered. Make the task "
+            "idempotent: record what it did in a table with a unique key.",
+            "Also check the Redis `visibility_timeout`: long ETA tasks get redelivered past it.",
+        ],
+        0,
+    ),
+    (
+        "help",
+        "Static site generator for a developer blog in 2026?",
+        ["technical-writing"],
+        "I want Markdown, code highlighting and RSS. Hugo or Astro?\n\n" + CODE_SH,
+        [
+            "Hugo if you never want to touch JavaScript; Astro if you want components.",
+            "I moved from Jekyll to Hugo: build went from 40 s to 0.8 s.",
+        ],
+        0,
+    ),
+    (
+        "help",
+        "How do you record crisp screencasts on Linux?",
+        ["video"],
+        "OBS gives me blurry text at 1080p. Settings?",
+        ["Record at the canvas size you display, 1:1, and use CQP 18 with x264."],
+        None,
+    ),
+    (
+        "help",
+        "Lazy-loading images without a framework",
+        ["frontend", "javascript"],
+        "Is this enough, or do I still need a library?\n\n" + CODE_JS,
+        ['`loading="lazy"` on `<img>` is enough for most blogs today.'],
+        0,
+    ),
+    (
+        "help",
+        "CFP rejected three times: what do reviewers look for?",
+        ["public-speaking"],
+        "My abstracts keep getting rejected. Happy to share them.",
+        [],
+        None,
+    ),
+]
+DISCUSSIONS = [
+    (
+        "announcements",
+        "Welcome to Hearth: start here",
+        ["career"],
+        "This is the place for engineers who write, record and speak. Introduce yourself below: "
+        "what do you create, and what would help you most this year?",
+        [
+            "Hi all! I write about Postgres internals and want to start a newsletter.",
+            "Hello from Lagos. Recording my first course on Go concurrency.",
+            "Staff engineer here, trying to give my first conference talk.",
+        ],
+    ),
+    (
+        "feedback",
+        "Feedback wanted: outline for a talk on idempotent background jobs",
+        ["python", "public-speaking"],
+        "1. Why jobs run twice\n2. Keys and ledgers\n3. Testing retries\n\nToo much for 30 min?",
+        [
+            "Cut section 3 into a live demo; it is the most memorable part.",
+            "Love it. Open with a real outage story.",
+        ],
+    ),
+    (
+        "showcase",
+        "I published my 50th blog post!",
+        ["technical-writing"],
+        "Two years, one post every two weeks. Lessons in the thread.",
+        ["Congrats! How do you pick topics?", "Huge milestone. Which post did best?"],
+    ),
+    (
+        "career",
+        "Going independent as a developer educator: numbers from year one",
+        ["career", "courses"],
+        "Revenue by source: courses 55%, sponsorships 30%, workshops 15%.",
+        ["Thanks for sharing real numbers, that's rare."],
+    ),
+    (
+        "vip-lounge",
+        "VIP AMA wishlist for next quarter",
+        ["career"],
+        "Who should we invite? Reply with names and why.",
+        ["Someone who grew a newsletter past 10k subscribers."],
+    ),
+]
+
+
+def _categories() -> dict[str, Category]:
+    tiers = {tier.slug: tier for tier in Tier.objects.all()}
+    categories = {}
+    for position, (slug, name, description, colour, access, tier) in enumerate(CATEGORIES):
+        categories[slug], _ = Category.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": description,
+                "colour": colour,
+                "position": position,
+                "access": access,
+                "minimum_tier": tiers.get(tier or ""),
+            },
+        )
+    return categories
+
+
+@transaction.atomic
+def seed_forum(progress: Callable[[int], object] = lambda _: None) -> int:
+    """Create the demo categories and threads that do not exist yet. Returns new threads."""
+    categories = _categories()
+    members = list(
+        User.objects.filter(is_active=True).exclude(is_staff=True).select_related("tier")[:40]
+    )
+    staff = User.objects.filter(is_staff=True).first()
+    if not members or staff is None:
+        return 0
+    rng = random.Random(11)  # noqa: S311  # demo data, not security
+    created = 0
+    items = [(q, "question") for q in QUESTIONS] + [(d, "discussion") for d in DISCUSSIONS]
+    for index, (item, kind) in enumerate(items):
+        slug, title, topic_slugs, body, replies = item[:5]
+        progress(1)
+        if Thread.objects.filter(title=title).exists():
+            continue
+        category = categories[slug]
+        pool = members
+        if category.minimum_tier is not None:
+            pool = [m for m in members if m.tier and m.tier.rank >= category.minimum_tier.rank]
+            pool = pool or [staff]
+        author = staff if slug == "announcements" else pool[index % len(pool)]
+        thread = posting.create_thread(
+            author=author,
+            category_id=categories[slug].pk,
+            title=title,
+            body=body,
+            kind=kind,
+            topics=Topic.objects.filter(slug__in=topic_slugs),
+        )
+        posts = []
+        for offset, text in enumerate(replies):
+            helper = pool[(index * 7 + offset * 3 + 5) % len(pool)]
+            if helper.pk == author.pk:
+                helper = staff if author.pk != staff.pk else members[offset]
+            posts.append(posting.reply(author=helper, thread_id=thread.pk, body=text))
+        accepted = item[5] if kind == "question" and len(item) > 5 else None
+        if accepted is not None and posts:
+            posting.accept_answer(actor=author, thread_id=thread.pk, post_id=posts[accepted].pk)
+        for post in Post.objects.filter(thread=thread):
+            for fan in rng.sample(pool, k=min(len(pool), rng.randint(0, 4))):
+                if fan.pk != post.author_id:
+                    engagement.add_reaction(member=fan, post_id=post.pk, kind="like")
+        # Spread the activity over the past weeks so lists and "for you" look lived in.
+        age = timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 23))
+        Thread.objects.filter(pk=thread.pk).update(
+            created_at=thread.created_at - age,
+            last_activity_at=timezone.now() - age / 2,
+            view_count=rng.randint(20, 900),
+        )
+        if index == len(QUESTIONS):  # the welcome thread
+            Thread.objects.filter(pk=thread.pk).update(is_pinned_globally=True, is_pinned=True)
+        created += 1
+    return created
+
+
+def demo_count() -> int:
+    return len(QUESTIONS) + len(DISCUSSIONS)
