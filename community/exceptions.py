@@ -4,6 +4,9 @@ from config.exceptions import ConflictError, DomainError
 
 
 class PostingNotAllowedError(DomainError):
+    """Well-formed, but this account may not post yet (unverified email)."""
+
+    status_code = 403
     code = "posting_not_allowed"
 
 

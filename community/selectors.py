@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from community import policies
 from community.models import Category, Post, Reaction, ReadState, Subscription, Thread
-from community.pagination import Cursor, decode_cursor
+from community.pagination import Cursor
 from core.models import Topic
 from members.models import User
 from members.policies import Viewer
@@ -60,43 +60,70 @@ def _topics_prefetch() -> Prefetch[Any]:
     return Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name", "position"))
 
 
+@dataclass(frozen=True)
+class ThreadFilters:
+    """What narrows a thread list. Empty values mean "any"."""
+
+    category: str = ""
+    topic: str = ""
+    author: str = ""
+    kind: str = ""
+    solved: bool | None = None
+    list_filter: str = ListFilter.ALL
+
+    @property
+    def is_narrowed(self) -> bool:
+        return bool(
+            self.topic
+            or self.author
+            or self.kind
+            or self.solved is not None
+            or self.list_filter != ListFilter.ALL
+        )
+
+
 def list_threads(
     *,
     viewer: Viewer,
-    category: Category | None = None,
-    cursor: str | None = None,
-    list_filter: str = ListFilter.ALL,
-    topic: str = "",
+    filters: ThreadFilters = ThreadFilters(),  # frozen, shared safely
+    position: Cursor | None = None,
+    separate_pins: bool = True,
 ) -> ThreadListPage:
-    """Latest (or one category's) threads the viewer may see, newest activity first.
+    """Threads the viewer may see, newest activity first: Latest, a category, the API.
 
     Keyset-paginated on (last_activity_at, id) with an index, so page 500 costs what page 1
-    costs. Pinned threads lead the first page. "unread"/"new" filters need a member.
+    costs. With `separate_pins` (the pages), pinned threads lead the first page and are left
+    out of the rest; narrowed lists (unread, new, a topic…) keep them in place so nothing
+    disappears, and the API keeps them in place so cursors visit every thread once.
+    "unread"/"new" need a member. Three queries, four for a member.
     """
     threads = policies.visible_threads(viewer)
-    if category is not None:
-        threads = threads.filter(category=category)
-    if topic:
-        threads = threads.filter(topics__slug=topic)
+    if filters.category:
+        threads = threads.filter(category__slug=filters.category)
+    if filters.topic:
+        threads = threads.filter(topics__slug=filters.topic)
+    if filters.author:
+        threads = threads.filter(author__handle__iexact=filters.author.lstrip("@"))
+    if filters.kind:
+        threads = threads.filter(kind=filters.kind)
+    if filters.solved is not None:
+        threads = threads.filter(kind=Thread.Kind.QUESTION, solution__isnull=not filters.solved)
     member = viewer if isinstance(viewer, User) else None
-    if list_filter == ListFilter.UNREAD and member:
+    if member and filters.list_filter == ListFilter.UNREAD:
         threads = threads.filter(
             read_states__member=member, read_states__last_read_number__lt=F("post_count")
         )
-    elif list_filter == ListFilter.NEW and member:
+    elif member and filters.list_filter == ListFilter.NEW:
         threads = threads.exclude(read_states__member=member).filter(
             created_at__gte=timezone.now() - NEW_THREAD_WINDOW
         )
     pin_q = (
-        Q(is_pinned_globally=True)
-        if category is None
-        else Q(is_pinned=True) | Q(is_pinned_globally=True)
+        Q(is_pinned=True) | Q(is_pinned_globally=True)
+        if filters.category
+        else Q(is_pinned_globally=True)
     )
-    # Unfiltered lists show pinned threads once, above the first page; filtered lists
-    # (unread, new, a topic) keep them in place so that nothing disappears.
-    separates_pins = list_filter == ListFilter.ALL and not topic
-    position = decode_cursor(cursor)
-    listed = threads.exclude(pin_q) if separates_pins else threads
+    separates = separate_pins and not filters.is_narrowed
+    listed = threads.exclude(pin_q) if separates else threads
     if position is not None:
         listed = listed.filter(
             Q(last_activity_at__lt=position.at)
@@ -111,7 +138,7 @@ def list_threads(
     if len(rows) > THREADS_PER_PAGE:
         last = page.threads[-1]
         page.next_cursor = Cursor(at=last.last_activity_at, id=last.pk).encode()
-    if separates_pins and position is None:
+    if separates and position is None:
         page.pinned = list(
             threads.filter(pin_q)
             .select_related(*LIST_RELATED)
@@ -119,17 +146,39 @@ def list_threads(
             .order_by("-last_activity_at", "-id")[:10]
         )
     if member:
-        ids = [t.pk for t in page.threads + page.pinned]
-        page.read_numbers = dict(
-            ReadState.objects.filter(member=member, thread_id__in=ids).values_list(
-                "thread_id", "last_read_number"
-            )
+        page.read_numbers = read_numbers(
+            member=member, thread_ids=[t.pk for t in page.threads + page.pinned]
         )
     return page
 
 
+def read_numbers(*, member: User, thread_ids: list[int]) -> dict[int, int]:
+    """thread id -> the last post number the member read, for threads they opened."""
+    return dict(
+        ReadState.objects.filter(member=member, thread_id__in=thread_ids).values_list(
+            "thread_id", "last_read_number"
+        )
+    )
+
+
 def list_categories(*, viewer: Viewer) -> QuerySet[Category]:
-    return policies.visible_categories(viewer).order_by("position", "name")
+    """The categories the viewer may see, in their order, with the tier they require."""
+    return (
+        policies.visible_categories(viewer)
+        .select_related("minimum_tier")
+        .order_by("position", "name", "id")
+    )
+
+
+def find_category(*, viewer: Viewer, reference: str) -> Category | None:
+    """The visible category named by an id ("12") or a slug ("help"); None otherwise, so an
+    invisible category and a missing one look the same."""
+    categories = policies.visible_categories(viewer)
+    if reference.isascii() and reference.isdigit():
+        by_id = categories.filter(pk=int(reference)).first()
+        if by_id is not None:
+            return by_id
+    return categories.filter(slug=reference).first()
 
 
 def get_category(*, viewer: Viewer, slug: str) -> Category:
@@ -155,21 +204,13 @@ class ThreadPage:
     posts: list[Post]
     number: int
     page_count: int
-    reactions: set[tuple[int, str]]
+    reacted: dict[int, list[str]]
     is_watching: bool
     last_read_number: int | None
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
-
-    @property
-    def reacted(self) -> dict[int, list[str]]:
-        """post id -> the reaction kinds the viewer gave it."""
-        given: dict[int, list[str]] = {}
-        for post_id, kind in sorted(self.reactions):
-            given.setdefault(post_id, []).append(kind)
-        return given
 
     @property
     def has_next(self) -> bool:
@@ -195,32 +236,52 @@ def get_thread_page(*, viewer: Viewer, thread: Thread, page: int) -> ThreadPage:
         .defer("search_vector")
         .order_by("number")
     )
-    reactions: set[tuple[int, str]] = set()
-    watching = False
-    last_read = None
-    if isinstance(viewer, User):
-        reactions = set(
-            Reaction.objects.filter(member=viewer, post__in=[p.pk for p in posts]).values_list(
-                "post_id", "kind"
-            )
-        )
-        watching = Subscription.objects.filter(
-            Q(thread=thread) | Q(category_id=thread.category_id), member=viewer
-        ).exists()
-        last_read = (
-            ReadState.objects.filter(member=viewer, thread=thread)
-            .values_list("last_read_number", flat=True)
-            .first()
-        )
+    state = get_reader_state(viewer=viewer, thread=thread)
+    reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
     return ThreadPage(
         thread=thread,
         posts=posts,
         number=number,
         page_count=pages,
-        reactions=reactions,
-        is_watching=watching,
-        last_read_number=last_read,
+        reacted=reacted,
+        is_watching=state.is_watching,
+        last_read_number=state.last_read_number,
     )
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    last_read_number: int | None = None
+    is_watching: bool = False
+
+
+def get_reader_state(*, viewer: Viewer, thread: Thread) -> ReaderState:
+    """How far the member read the thread and whether they watch it (directly or through
+    its category). Nothing for a visitor; two queries for a member."""
+    if not isinstance(viewer, User):
+        return ReaderState()
+    last_read = (
+        ReadState.objects.filter(member=viewer, thread=thread)
+        .values_list("last_read_number", flat=True)
+        .first()
+    )
+    watching = Subscription.objects.filter(
+        Q(thread=thread) | Q(category_id=thread.category_id), member=viewer
+    ).exists()
+    return ReaderState(last_read_number=last_read, is_watching=watching)
+
+
+def reactions_given(*, viewer: Viewer, post_ids: list[int]) -> dict[int, list[str]]:
+    """post id -> the reaction kinds the member gave it, sorted. One query for a member."""
+    if not isinstance(viewer, User) or not post_ids:
+        return {}
+    given: dict[int, list[str]] = {}
+    rows = Reaction.objects.filter(member=viewer, post_id__in=post_ids).values_list(
+        "post_id", "kind"
+    )
+    for post_id, kind in sorted(rows):
+        given.setdefault(post_id, []).append(kind)
+    return given
 
 
 def first_unread_number(*, member: User, thread: Thread) -> int:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import policies, search, selectors
 from community.forms import PostEditForm, ReplyForm, SearchForm, ThreadForm
 from community.models import Post, Reaction, Thread
+from community.pagination import decode_cursor
 from community.services import engagement, posting
 from config.exceptions import DomainError
 from core.markdown import quote_markdown
@@ -49,18 +50,17 @@ def _thread_or_404(request: HttpRequest, thread_id: int) -> Thread:
         raise Http404("No such thread.") from exc
 
 
-def _list_context(request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+def _list_context(request: HttpRequest, category: str = "") -> dict[str, Any]:
     list_filter = request.GET.get("filter", "")
     if list_filter not in selectors.ListFilter.values:
         list_filter = ""
+    topic = request.GET.get("topic", "")[:50]
     page = selectors.list_threads(
         viewer=request.user,
-        cursor=request.GET.get("cursor"),
-        list_filter=list_filter,
-        topic=request.GET.get("topic", "")[:50],
-        **kwargs,
+        filters=selectors.ThreadFilters(category=category, topic=topic, list_filter=list_filter),
+        position=decode_cursor(request.GET.get("cursor")),  # a tampered cursor: page 1
     )
-    return {"page": page, "list_filter": list_filter, "topic": request.GET.get("topic", "")}
+    return {"page": page, "list_filter": list_filter, "topic": topic}
 
 
 @require_GET
@@ -76,7 +76,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         category = selectors.get_category(viewer=request.user, slug=slug)
     except ObjectDoesNotExist as exc:
         raise Http404("No such category.") from exc
-    context = _list_context(request, category=category)
+    context = _list_context(request, category=category.slug)
     context["category"] = category
     context["categories"] = list(selectors.list_categories(viewer=request.user))
     return render(request, "community/thread_list.html", context)

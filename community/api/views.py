@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import policies, search, selectors
-from community.api import queries
 from community.api.pagination import page_link
 from community.api.serializers import (
     PostRevisionSerializer,
@@ -54,7 +53,7 @@ def _member(request: Request) -> User:
 
 def _thread_detail(request: Request, thread_id: int) -> dict[str, Any]:
     thread = selectors.get_thread(viewer=request.user, thread_id=thread_id)
-    state = queries.get_reader_state(viewer=request.user, thread=thread)
+    state = selectors.get_reader_state(viewer=request.user, thread=thread)
     read_numbers = {} if state.last_read_number is None else {thread.pk: state.last_read_number}
     context = {"read_numbers": read_numbers, "is_watching": state.is_watching}
     return dict(ThreadDetailSerializer(thread, context=context).data)
@@ -62,7 +61,7 @@ def _thread_detail(request: Request, thread_id: int) -> dict[str, Any]:
 
 def _post_detail(request: Request, post_id: int) -> dict[str, Any]:
     post = selectors.get_post(viewer=request.user, post_id=post_id)
-    reactions = queries.reactions_given(viewer=request.user, post_ids=[post.pk])
+    reactions = selectors.reactions_given(viewer=request.user, post_ids=[post.pk])
     return dict(PostSerializer(post, context={"reactions": reactions}).data)
 
 
@@ -120,7 +119,7 @@ class CategoryListApi(generics.ListAPIView[Category]):
     serializer_class = OutputSerializer
 
     def get_queryset(self) -> QuerySet[Category]:
-        return queries.list_categories(viewer=self.request.user)
+        return selectors.list_categories(viewer=self.request.user)
 
 
 class CategoryWatchApi(APIView):
@@ -191,7 +190,7 @@ class ThreadListApi(APIView):
         topics = _topics_field()
 
         def validate_category(self, value: str) -> Category:
-            category = queries.find_category(viewer=self.context["viewer"], reference=value)
+            category = selectors.find_category(viewer=self.context["viewer"], reference=value)
             if category is None:
                 raise serializers.ValidationError("No such category.")
             return category
@@ -204,9 +203,9 @@ class ThreadListApi(APIView):
         params = self.FilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        page = queries.list_thread_feed(
+        page = selectors.list_threads(
             viewer=request.user,
-            filters=queries.ThreadFilters(
+            filters=selectors.ThreadFilters(
                 category=data.get("category", ""),
                 topic=data.get("topic", ""),
                 author=data.get("author", ""),
@@ -215,6 +214,7 @@ class ThreadListApi(APIView):
                 list_filter=data.get("filter", ListFilter.ALL),
             ),
             position=data.get("cursor"),
+            separate_pins=False,
         )
         output = {
             "next": page_link(request, "cursor", page.next_cursor),
@@ -563,7 +563,7 @@ class ForYouListApi(APIView):
     def get(self, request: Request) -> Response:
         member = _member(request)
         picks = selectors.for_you(member=member)
-        read_numbers = queries.read_numbers(
+        read_numbers = selectors.read_numbers(
             member=member, thread_ids=[pick.thread.pk for pick in picks]
         )
         context = {"read_numbers": read_numbers}

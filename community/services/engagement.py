@@ -56,10 +56,11 @@ def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
     """Take a reaction back. False when there was none."""
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
-    deleted, _ = Reaction.objects.filter(post_id=post_id, member=member, kind=kind).delete()
+    post = policies.visible_posts(member).only("id").get(pk=post_id)
+    deleted, _ = Reaction.objects.filter(post=post, member=member, kind=kind).delete()
     if deleted:
         field = COUNTER_FIELD[Reaction.Kind(kind)]
-        Post.objects.filter(pk=post_id, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+        Post.objects.filter(pk=post.pk, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
     return bool(deleted)
 
 
@@ -88,7 +89,9 @@ def unwatch_category(*, member: User, category_id: int) -> bool:
 def mark_read(*, member: User, thread_id: int, number: int) -> bool:
     """Move the member's read marker forward to post `number`. Never backwards.
 
-    Writes only when the marker moves, so re-reading a page costs no write.
+    Writes only when the marker moves, so re-reading a page costs no write. It records the
+    member's own progress and reveals nothing, so it does not re-check visibility: callers
+    reach it with a thread they loaded through the access policy.
     """
     now = timezone.now()
     moved = ReadState.objects.filter(
