@@ -188,8 +188,12 @@ def _categories() -> dict[str, Category]:
 def seed_forum(progress: Callable[[int], object] = lambda _: None) -> int:
     """Create the demo categories and threads that do not exist yet. Returns new threads."""
     categories = _categories()
-    members = list(
-        User.objects.filter(is_active=True).exclude(is_staff=True).select_related("tier")[:40]
+    members = list(  # only members who may post: a verified email address
+        User.objects.filter(is_active=True, emailaddress__verified=True)
+        .exclude(is_staff=True)
+        .select_related("tier")
+        .distinct()
+        .order_by("pk")[:40]
     )
     staff = User.objects.filter(is_staff=True).first()
     if not members or staff is None:

@@ -10,7 +10,9 @@ from core.models import Topic
 
 
 class ThreadForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), empty_label="Choose a category…"
+    )
     kind = forms.ChoiceField(
         choices=Thread.Kind.choices,
         widget=forms.RadioSelect,

@@ -6,10 +6,19 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.models import Topic
 from members.models import Tier
+
+#: Posts shown per page of a thread. Pages are ranges of post numbers (no OFFSET).
+POSTS_PER_PAGE = 20
+
+
+def page_of_post(number: int) -> int:
+    return max((number + POSTS_PER_PAGE - 1) // POSTS_PER_PAGE, 1)
 
 
 class Category(models.Model):
@@ -94,6 +103,15 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("community:thread", args=[self.pk, slugify(self.title) or "thread"])
+
+    def url_for_post(self, number: int) -> str:
+        """The page of this thread that shows post `number`, scrolled to it."""
+        page = page_of_post(number)
+        query = f"?page={page}" if page > 1 else ""
+        return f"{self.get_absolute_url()}{query}#post-{number}"
+
     @property
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
@@ -148,6 +166,10 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} in {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        """Needs the thread loaded (select_related) to build its title's slug."""
+        return self.thread.url_for_post(self.number)
 
 
 class PostRevision(models.Model):

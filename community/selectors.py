@@ -11,14 +11,22 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from community import policies
-from community.models import Category, Post, Reaction, ReadState, Subscription, Thread
+from community.models import (
+    POSTS_PER_PAGE,
+    Category,
+    Post,
+    Reaction,
+    ReadState,
+    Subscription,
+    Thread,
+    page_of_post,
+)
 from community.pagination import Cursor
 from core.models import Topic
 from members.models import User
 from members.policies import Viewer
 
 THREADS_PER_PAGE = 30
-POSTS_PER_PAGE = 20
 NEW_THREAD_WINDOW = timedelta(days=14)
 FOR_YOU_CANDIDATES = 300
 FOR_YOU_WINDOW = timedelta(days=60)
@@ -221,10 +229,6 @@ def page_count(thread: Thread) -> int:
     return max(math.ceil(thread.post_count / POSTS_PER_PAGE), 1)
 
 
-def page_of_post(number: int) -> int:
-    return max(math.ceil(number / POSTS_PER_PAGE), 1)
-
-
 def get_thread_page(*, viewer: Viewer, thread: Thread, page: int) -> ThreadPage:
     """One page of a thread's posts, by post number range: no OFFSET, whatever the page."""
     pages = page_count(thread)
@@ -238,6 +242,8 @@ def get_thread_page(*, viewer: Viewer, thread: Thread, page: int) -> ThreadPage:
     )
     state = get_reader_state(viewer=viewer, thread=thread)
     reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
+    for post in posts:
+        post.viewer_reactions = reacted.get(post.pk, [])  # type: ignore[attr-defined]  # for the template
     return ThreadPage(
         thread=thread,
         posts=posts,
@@ -269,6 +275,10 @@ def get_reader_state(*, viewer: Viewer, thread: Thread) -> ReaderState:
         Q(thread=thread) | Q(category_id=thread.category_id), member=viewer
     ).exists()
     return ReaderState(last_read_number=last_read, is_watching=watching)
+
+
+def is_watching_category(*, member: User, category: Category) -> bool:
+    return bool(Subscription.objects.filter(member=member, category=category).exists())
 
 
 def reactions_given(*, viewer: Viewer, post_ids: list[int]) -> dict[int, list[str]]:
@@ -431,3 +441,6 @@ def thread_counts_by_category(viewer: Viewer) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("category_id", "n")
     )
+
+
+__all__ = ["POSTS_PER_PAGE", "page_of_post"]

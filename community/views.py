@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +19,7 @@ from community.pagination import decode_cursor
 from community.services import engagement, posting
 from config.exceptions import DomainError
 from core.markdown import quote_markdown
+from core.models import Topic
 from members.models import User
 
 NEW_THREAD_DRAFT = "new-thread"
@@ -35,12 +35,10 @@ def _reply_draft_key(thread: Thread) -> str:
 
 
 def thread_url(thread: Thread, *, page: int = 1, post_number: int | None = None) -> str:
-    url = reverse("community:thread", args=[thread.pk, slugify(thread.title) or "thread"])
-    if page > 1:
-        url += f"?page={page}"
     if post_number:
-        url += f"#post-{post_number}"
-    return url
+        return thread.url_for_post(post_number)
+    url = thread.get_absolute_url()
+    return f"{url}?page={page}" if page > 1 else url
 
 
 def _thread_or_404(request: HttpRequest, thread_id: int) -> Thread:
@@ -60,7 +58,10 @@ def _list_context(request: HttpRequest, category: str = "") -> dict[str, Any]:
         filters=selectors.ThreadFilters(category=category, topic=topic, list_filter=list_filter),
         position=decode_cursor(request.GET.get("cursor")),  # a tampered cursor: page 1
     )
-    return {"page": page, "list_filter": list_filter, "topic": topic}
+    topic_name = (
+        Topic.objects.filter(slug=topic).values_list("name", flat=True).first() if topic else ""
+    )
+    return {"page": page, "list_filter": list_filter, "topic": topic, "topic_name": topic_name}
 
 
 @require_GET
@@ -79,6 +80,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = _list_context(request, category=category.slug)
     context["category"] = category
     context["categories"] = list(selectors.list_categories(viewer=request.user))
+    context["is_watching"] = isinstance(request.user, User) and selectors.is_watching_category(
+        member=request.user, category=category
+    )
     return render(request, "community/thread_list.html", context)
 
 
@@ -139,7 +143,12 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
     page = selectors.get_thread_page(viewer=request.user, thread=thread, page=page_number)
     engagement.record_view(thread_id=thread.pk)
     if isinstance(request.user, User) and page.posts:
-        engagement.mark_read(member=request.user, thread_id=thread.pk, number=page.posts[-1].number)
+        engagement.mark_read(
+            member=request.user,
+            thread_id=thread.pk,
+            number=page.posts[-1].number,
+            known=page.last_read_number,
+        )
     viewer = request.user
     context = {
         "thread": thread,
@@ -153,6 +162,7 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
         "is_moderator": policies.is_moderator(viewer),
         "reaction_kinds": Reaction.Kind.choices,
         "thread_url": thread_url(thread),
+        "solution_url": thread.solution.get_absolute_url() if thread.solution else "",
     }
     return render(request, "community/thread_detail.html", context)
 
@@ -227,11 +237,9 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             form.add_error("body", error.message)
         else:
             messages.success(request, "Your edit is saved.")
-            return redirect(
-                thread_url(
-                    post.thread, page=selectors.page_of_post(post.number), post_number=post.number
-                )
-            )
+            url = thread_url(post.thread, page=selectors.page_of_post(post.number))
+            separator = "&" if "?" in url else "?"
+            return redirect(f"{url}{separator}posted=edit-{post.pk}#post-{post.number}")
     return render(
         request,
         "community/post_edit.html",
@@ -400,6 +408,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "page_number": page_number,
             "query_string": query_string.urlencode(),
             "categories": list(selectors.list_categories(viewer=request.user)),
+            "topics": list(Topic.objects.only("slug", "name")),
         },
     )
 

@@ -86,29 +86,43 @@ def unwatch_category(*, member: User, category_id: int) -> bool:
     return bool(deleted)
 
 
-def mark_read(*, member: User, thread_id: int, number: int) -> bool:
+class _Unknown:
+    """Marks "the caller did not load the current read marker"."""
+
+
+UNKNOWN = _Unknown()
+
+
+def mark_read(
+    *, member: User, thread_id: int, number: int, known: int | _Unknown | None = UNKNOWN
+) -> bool:
     """Move the member's read marker forward to post `number`. Never backwards.
 
-    Writes only when the marker moves, so re-reading a page costs no write. It records the
-    member's own progress and reveals nothing, so it does not re-check visibility: callers
-    reach it with a thread they loaded through the access policy.
+    Writes only when the marker moves, so re-reading a page costs no write. A caller that
+    already loaded the marker passes it as `known` (None: never read) and the call costs at
+    most one query. It records the member's own progress and reveals nothing, so it does
+    not re-check visibility: callers reach it with a thread loaded through the policy.
     """
+    if isinstance(known, int) and number <= known:
+        return False
     now = timezone.now()
+    if known is None:
+        try:
+            with transaction.atomic():
+                ReadState.objects.create(
+                    member=member, thread_id=thread_id, last_read_number=number, updated_at=now
+                )
+        except IntegrityError:  # a concurrent request created it: move it forward instead
+            return mark_read(member=member, thread_id=thread_id, number=number)
+        return True
     moved = ReadState.objects.filter(
         member=member, thread_id=thread_id, last_read_number__lt=number
     ).update(last_read_number=number, updated_at=now)
-    if moved:
-        return True
+    if moved or not isinstance(known, _Unknown):
+        return bool(moved)
     if ReadState.objects.filter(member=member, thread_id=thread_id).exists():
         return False
-    try:
-        with transaction.atomic():
-            ReadState.objects.create(
-                member=member, thread_id=thread_id, last_read_number=number, updated_at=now
-            )
-    except IntegrityError:  # a concurrent request created it; move it forward if needed
-        return mark_read(member=member, thread_id=thread_id, number=number)
-    return True
+    return mark_read(member=member, thread_id=thread_id, number=number, known=None)
 
 
 def record_view(*, thread_id: int) -> None:

@@ -153,6 +153,182 @@
     }
   }
 
+  /* Drafts: what a member types in a post box (textarea[data-draft-key]) is kept in this
+   * browser until the server confirms the post (it then renders
+   * <body data-clear-draft="key">), so a failed submission never loses the text. */
+  var DRAFT_PREFIX = "hearth-draft:";
+  var DRAFT_DELAY_MS = 400;
+
+  function draftStore() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function readDraft(store, key) {
+    try {
+      return store.getItem(DRAFT_PREFIX + key);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function writeDraft(store, key, value) {
+    try {
+      if (value.trim()) {
+        store.setItem(DRAFT_PREFIX + key, value);
+      } else {
+        store.removeItem(DRAFT_PREFIX + key);
+      }
+    } catch (error) {
+      /* Storage full or blocked: the form still works, only the safety net is gone. */
+    }
+  }
+
+  function draftNotice(textarea, message, actionLabel, action) {
+    var notice = document.createElement("p");
+    notice.className = "draft-restored";
+    notice.setAttribute("role", "status");
+    var text = document.createElement("span");
+    text.textContent = message;
+    notice.appendChild(text);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-link";
+    button.textContent = actionLabel;
+    button.addEventListener("click", function () {
+      action();
+      notice.remove();
+      textarea.focus();
+    });
+    notice.appendChild(button);
+    textarea.insertAdjacentElement("afterend", notice);
+  }
+
+  function setUpDrafts() {
+    var store = draftStore();
+    if (!store) {
+      return;
+    }
+    var cleared = document.body.getAttribute("data-clear-draft");
+    if (cleared) {
+      try {
+        store.removeItem(DRAFT_PREFIX + cleared);
+      } catch (error) {
+        /* Nothing to clear. */
+      }
+    }
+    document.querySelectorAll("textarea[data-draft-key]").forEach(function (textarea) {
+      var key = textarea.getAttribute("data-draft-key");
+      if (!key) {
+        return;
+      }
+      var saved = readDraft(store, key);
+      var original = textarea.value;
+      if (saved && saved !== original) {
+        if (!original.trim()) {
+          textarea.value = saved;
+          draftNotice(textarea, "We restored the draft you didn't post.", "Discard it", function () {
+            textarea.value = original;
+            writeDraft(store, key, "");
+          });
+        } else {
+          /* The box already holds text (an edit, a quote): offer the draft, don't overwrite. */
+          draftNotice(textarea, "You have an unsent draft of this from earlier.", "Use the draft", function () {
+            textarea.value = saved;
+          });
+        }
+      }
+      var timer = null;
+      var save = function () {
+        window.clearTimeout(timer);
+        timer = null;
+        writeDraft(store, key, textarea.value);
+      };
+      textarea.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(save, DRAFT_DELAY_MS);
+      });
+      if (textarea.form) {
+        textarea.form.addEventListener("submit", save);
+      }
+      window.addEventListener("pagehide", function () {
+        if (timer !== null) {
+          save();
+        }
+      });
+    });
+  }
+
+  /* Ctrl+Enter (Cmd+Enter on a Mac) in a post box sends the form. */
+  function setUpSubmitShortcut() {
+    document.querySelectorAll("textarea[data-draft-key]").forEach(function (textarea) {
+      textarea.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || !textarea.form) {
+          return;
+        }
+        event.preventDefault();
+        if (typeof textarea.form.requestSubmit === "function") {
+          textarea.form.requestSubmit();
+        } else {
+          textarea.form.submit();
+        }
+      });
+    });
+  }
+
+  /* Quote: the links open the reply page with the quote filled in. With JavaScript, that page
+   * is fetched in the background and its quote goes into the reply box below, in place. */
+  function setUpQuotes() {
+    var box = document.querySelector("form[data-reply-form] textarea[data-draft-key]");
+    if (!box || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    document.querySelectorAll("a[data-quote]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
+          return;
+        }
+        event.preventDefault();
+        window
+          .fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+          .then(function (response) {
+            if (!response.ok) {
+              throw new Error("HTTP " + response.status);
+            }
+            return response.text();
+          })
+          .then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var source = page.querySelector("textarea[name='" + box.name + "']");
+            if (!source || !source.value.trim()) {
+              throw new Error("No quote on the reply page");
+            }
+            var before = box.value.replace(/\s+$/, "");
+            box.value = (before ? before + "\n\n" : "") + source.value;
+            box.dispatchEvent(new Event("input", { bubbles: true }));
+            box.scrollIntoView({ block: "center" });
+            box.focus();
+            box.setSelectionRange(box.value.length, box.value.length);
+          })
+          .catch(function () {
+            window.location.href = link.href;
+          });
+      });
+    });
+  }
+
+  /* Narrow screens show the forum's categories as a scrolling row: keep the current one in view. */
+  function revealCurrentCategory() {
+    var current = document.querySelector(".category-nav [aria-current]");
+    var row = current && current.closest(".category-nav");
+    if (row && row.scrollWidth > row.clientWidth) {
+      row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
+    }
+  }
+
   function init() {
     setUpNavToggle();
     setUpMenus();
@@ -160,6 +336,10 @@
     setUpCopyButtons();
     setUpMessages();
     focusErrorSummary();
+    setUpDrafts();
+    setUpSubmitShortcut();
+    setUpQuotes();
+    revealCurrentCategory();
   }
 
   if (document.readyState === "loading") {

@@ -120,7 +120,9 @@ def test_deleted_members_posts_stay_readable_under_former_member(
 
     other = UserFactory(handle="grace")
     thread = posting.create_thread(
-        author=ada, category_id=CategoryFactory().pk, title="Parsers in practice",
+        author=ada,
+        category_id=CategoryFactory().pk,
+        title="Parsers in practice",
         body="Ada's opening post",
     )
     posting.reply(author=other, thread_id=thread.pk, body="Grace's reply")
@@ -132,7 +134,9 @@ def test_deleted_members_posts_stay_readable_under_former_member(
 
     posts = list(Post.objects.filter(thread=thread).order_by("number"))
     assert [(p.author_id is None, p.source) for p in posts] == [
-        (True, "Ada's opening post"), (False, "Grace's reply"), (True, "Ada's follow-up"),
+        (True, "Ada's opening post"),
+        (False, "Grace's reply"),
+        (True, "Ada's follow-up"),
     ]
     assert Thread.objects.get(pk=thread.pk).author is None
     page = client.get(reverse("community:thread-short", args=[thread.pk]), follow=True)

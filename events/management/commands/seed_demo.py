@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from community import demo as community_demo
 from members import demo as members_demo
 
 
@@ -20,7 +21,15 @@ class Command(BaseCommand):
         people = members_demo.demo_members()
         with tqdm(total=len(people), desc="Members", unit="member", disable=None) as bar:
             created = members_demo.seed_members(progress=bar.update)
-        self.stdout.write(self.style.SUCCESS(f"Demo community ready: {created} new members."))
+        with tqdm(
+            total=community_demo.demo_count(), desc="Forum", unit="thread", disable=None
+        ) as bar:
+            threads = community_demo.seed_forum(progress=bar.update)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo community ready: {created} new members, {threads} new threads."
+            )
+        )
         self.stdout.write(
             f"Demo logins (password {members_demo.DEMO_PASSWORD}): "
             f"{members_demo.DEMO_STAFF_EMAIL} (staff), {members_demo.DEMO_MEMBER_EMAIL} (member)"
