@@ -8,11 +8,15 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         # members sits below us: tell it what members wrote, for profiles and exports.
         from community import selectors
+        from community.services.engagement import forget_reactions_of
         from members.hooks import (
             ProfileSection,
+            register_deletion_step,
             register_export_section,
             register_profile_section,
         )
+
+        register_deletion_step("community.reactions", forget_reactions_of)
 
         register_export_section("threads", selectors.export_threads)
         register_export_section("posts", selectors.export_posts)

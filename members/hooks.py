@@ -27,7 +27,10 @@ class ProfileSection:
     load: Callable[[User, Viewer], Any]
 
 
+DeletionStep = Callable[["User"], None]
+
 _EXPORT_SECTIONS: dict[str, ExportSection] = {}
+_DELETION_STEPS: dict[str, DeletionStep] = {}
 _PROFILE_SECTIONS: dict[str, ProfileSection] = {}
 
 
@@ -47,3 +50,13 @@ def register_profile_section(section: ProfileSection) -> None:
 
 def profile_sections() -> list[ProfileSection]:
     return list(_PROFILE_SECTIONS.values())
+
+
+def register_deletion_step(name: str, step: DeletionStep) -> None:
+    """Run `step(member)` inside the account-deletion transaction, before the row goes:
+    for derived data that a CASCADE alone would leave wrong (counters, for example)."""
+    _DELETION_STEPS[name] = step
+
+
+def deletion_steps() -> list[DeletionStep]:
+    return list(_DELETION_STEPS.values())

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from core.models import Topic
 from members.avatars import process_avatar
+from members.hooks import deletion_steps
 from members.mentions import render_with_mentions
 from members.models import ContentGoal, MemberGoal, NotificationSetting, User
 from members.notifications import KINDS
@@ -199,5 +200,7 @@ def delete_account(*, member: User) -> None:
     a NULL author). Avatar files are removed after commit.
     """
     files = [name for name in (member.avatar.name, member.avatar_small.name) if name]
+    for step in deletion_steps():
+        step(member)
     User.objects.filter(pk=member.pk).delete()
     transaction.on_commit(lambda: _delete_files(files))

@@ -139,3 +139,15 @@ def record_view(*, thread_id: int) -> None:
     if pending >= VIEW_FLUSH_EVERY:
         cache.decr(key, pending)
         Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
+
+
+def forget_reactions_of(member: User) -> None:
+    """Take a departing member's reactions off the posts' counters (the rows cascade)."""
+    for kind, field in COUNTER_FIELD.items():
+        post_ids = list(
+            Reaction.objects.filter(member=member, kind=kind).values_list("post_id", flat=True)
+        )
+        if post_ids:
+            Post.objects.filter(pk__in=post_ids, **{f"{field}__gt": 0}).update(
+                **{field: F(field) - 1}
+            )

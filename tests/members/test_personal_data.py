@@ -145,3 +145,22 @@ def test_deleted_members_posts_stay_readable_under_former_member(
     assert body.count("former member") >= 2
     assert "Ada's follow-up" in body
     assert "@ada" not in body
+
+
+def test_deleting_an_account_takes_its_reactions_off_the_counters(client, ada):
+    from community.models import Post
+    from community.services import engagement, posting
+    from tests.community.factories import CategoryFactory
+
+    author = UserFactory(handle="grace")
+    thread = posting.create_thread(
+        author=author, category_id=CategoryFactory().pk, title="Feedback on my slides", body="Here"
+    )
+    post = Post.objects.get(thread=thread)
+    engagement.add_reaction(member=ada, post_id=post.pk, kind="like")
+    engagement.add_reaction(member=UserFactory(), post_id=post.pk, kind="like")
+    fresh_login(client, ada)
+
+    client.post(reverse("members:delete"), {"confirm": "ada"})
+
+    assert Post.objects.get(pk=post.pk).like_count == 1
