@@ -197,7 +197,7 @@ def edit_thread(
     *, editor: User, thread_id: int, title: str, topics: Iterable[Topic] | None = None
 ) -> Thread:
     """Rename a thread or change its topics (author or moderator)."""
-    thread = policies.visible_threads(editor).select_for_update().get(pk=thread_id)
+    thread = policies.visible_threads(editor).select_for_update(of=("self",)).get(pk=thread_id)
     if not (policies.is_moderator(editor) or thread.author_id == editor.pk):
         raise NotAllowedError("Only the author or a moderator can edit this thread.")
     thread.title = _clean_title(title)
@@ -232,7 +232,7 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
 
     Only the asker or a moderator; only replies (not the question itself), not deleted.
     """
-    thread = policies.visible_threads(actor).select_for_update().get(pk=thread_id)
+    thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can accept an answer.")
     post = Post.objects.filter(thread=thread, pk=post_id).first()
@@ -245,7 +245,7 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
 
 @transaction.atomic
 def unaccept_answer(*, actor: User, thread_id: int) -> Thread:
-    thread = policies.visible_threads(actor).select_for_update().get(pk=thread_id)
+    thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can change the answer.")
     thread.solution = None

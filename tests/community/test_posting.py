@@ -219,3 +219,25 @@ def test_nul_characters_are_stripped_not_stored(question):
     post = posting.reply(author=UserFactory(), thread_id=question.pk, body="a\x00b")
 
     assert post.source == "ab"
+
+
+def test_a_member_with_a_tier_accepts_and_edits_in_a_tier_category():
+    # The access filter joins the (nullable) tier: PostgreSQL refuses FOR UPDATE across it
+    # unless only the thread row is locked.
+    tier = TierFactory(rank=2)
+    asker = UserFactory(tier=tier)
+    room = CategoryFactory(access=Category.Access.TIER, minimum_tier=tier)
+    thread = posting.create_thread(
+        author=asker,
+        category_id=room.pk,
+        kind="question",
+        title="VIP-only question",
+        body="?",
+    )
+    answer = posting.reply(author=UserFactory(tier=tier), thread_id=thread.pk, body="Yes")
+
+    posting.accept_answer(actor=asker, thread_id=thread.pk, post_id=answer.pk)
+    posting.edit_thread(editor=asker, thread_id=thread.pk, title="VIP-only question, solved")
+
+    thread.refresh_from_db()
+    assert (thread.solution_id, thread.title) == (answer.pk, "VIP-only question, solved")
