@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from core import health
 from core.models import Delivery
@@ -16,6 +17,12 @@ from core.selectors import get_delivery, list_deliveries
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+@require_GET
+def media_file(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
+    """An uploaded file from MEDIA_ROOT (only routed when SERVE_MEDIA is on)."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 @never_cache

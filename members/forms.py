@@ -104,6 +104,12 @@ class OnboardingForm(forms.Form):
     goals = _goal_field()
     time_zone = _time_zone_field()
 
+    def __init__(self, *args: Any, browser_default: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if browser_default:
+            # hearth.js swaps the untouched default for the browser's own zone.
+            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "UTC"
+
 
 def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """A bare "example.com" typed in a link field means https (Django 6's default)."""

@@ -143,6 +143,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
     else:
         form = OnboardingForm(
+            browser_default=member.onboarded_at is None and member.time_zone == "UTC",
             initial={
                 "skill_level": member.skill_level,
                 "time_zone": member.time_zone,

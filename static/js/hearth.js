@@ -329,7 +329,25 @@
     }
   }
 
+  /* Onboarding: a time zone select still on its default takes the browser's own zone. */
+  function preselectBrowserTimeZone() {
+    var select = document.querySelector("select[data-browser-time-zone]");
+    if (!select || select.value !== select.getAttribute("data-browser-time-zone")) {
+      return;
+    }
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (error) {
+      return;
+    }
+    if (zone && select.querySelector('option[value="' + zone.replace(/"/g, "") + '"]')) {
+      select.value = zone;
+    }
+  }
+
   function init() {
+    preselectBrowserTimeZone();
     setUpNavToggle();
     setUpMenus();
     setUpThemeToggle();

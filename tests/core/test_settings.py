@@ -72,3 +72,15 @@ def test_github_login_is_absent_without_its_variables():
     result = manage("shell", "--no-imports", "-c", REVERSE_GITHUB, env=LOCAL_ENV)
 
     assert result.stdout.strip() == "no github", result.stderr
+
+
+@pytest.mark.django_db
+def test_uploaded_files_are_served_without_debug(client, settings, tmp_path):
+    (tmp_path / "media" / "avatars").mkdir(parents=True)
+    (tmp_path / "media" / "avatars" / "a.webp").write_bytes(b"RIFF0000WEBP")
+
+    response = client.get("/media/avatars/a.webp")
+
+    assert settings.DEBUG is False
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"RIFF0000WEBP"
