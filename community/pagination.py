@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ def decode_cursor(value: str | None) -> Cursor | None:
         parsed = datetime.fromisoformat(at)
         if parsed.tzinfo is None:
             return None
-        return Cursor(at=parsed, id=int(pk))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        # In UTC now: a date at the edge of the range with an offset overflows here, not
+        # later inside the database driver.
+        return Cursor(at=parsed.astimezone(UTC), id=int(pk))
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         return None

@@ -91,6 +91,13 @@ def can_edit_post(viewer: Viewer, post: Post) -> bool:
     )
 
 
+def can_edit_thread(viewer: Viewer, thread: Thread) -> bool:
+    """The author while the thread is open, or a moderator."""
+    return is_moderator(viewer) or (
+        isinstance(viewer, User) and thread.author_id == viewer.pk and not thread.is_locked
+    )
+
+
 def can_delete_post(viewer: Viewer, post: Post) -> bool:
     return not post.is_deleted and (
         is_moderator(viewer) or (isinstance(viewer, User) and post.author_id == viewer.pk)

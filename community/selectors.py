@@ -151,8 +151,8 @@ def list_threads(
             threads.filter(pin_q)
             .select_related(*LIST_RELATED)
             .prefetch_related(_topics_prefetch())
-            .order_by("-last_activity_at", "-id")[:10]
-        )
+            .order_by("-last_activity_at", "-id")
+        )  # all of them: moderators keep this set small, and none may vanish from the list
     if member:
         page.read_numbers = read_numbers(
             member=member, thread_ids=[t.pk for t in page.threads + page.pinned]
@@ -292,6 +292,24 @@ def reactions_given(*, viewer: Viewer, post_ids: list[int]) -> dict[int, list[st
     for post_id, kind in sorted(rows):
         given.setdefault(post_id, []).append(kind)
     return given
+
+
+def get_quotable_post(*, thread: Thread, post_id: int) -> Post | None:
+    """A live post of `thread` (already checked visible) to quote in a reply."""
+    return (
+        Post.objects.filter(thread=thread, pk=post_id, is_deleted=False)
+        .select_related("author")
+        .defer("search_vector")
+        .first()
+    )
+
+
+def topic_name(*, slug: str) -> str:
+    return Topic.objects.filter(slug=slug).values_list("name", flat=True).first() or ""
+
+
+def list_topics() -> list[Topic]:
+    return list(Topic.objects.only("slug", "name"))
 
 
 def first_unread_number(*, member: User, thread: Thread) -> int:

@@ -19,7 +19,7 @@ from community.pagination import decode_cursor
 from community.services import engagement, posting
 from config.exceptions import DomainError
 from core.markdown import quote_markdown
-from core.models import Topic
+from core.params import text_param
 from members.models import User
 
 NEW_THREAD_DRAFT = "new-thread"
@@ -52,15 +52,13 @@ def _list_context(request: HttpRequest, category: str = "") -> dict[str, Any]:
     list_filter = request.GET.get("filter", "")
     if list_filter not in selectors.ListFilter.values:
         list_filter = ""
-    topic = request.GET.get("topic", "")[:50]
+    topic = text_param(request.GET, "topic", max_length=50)
     page = selectors.list_threads(
         viewer=request.user,
         filters=selectors.ThreadFilters(category=category, topic=topic, list_filter=list_filter),
         position=decode_cursor(request.GET.get("cursor")),  # a tampered cursor: page 1
     )
-    topic_name = (
-        Topic.objects.filter(slug=topic).values_list("name", flat=True).first() if topic else ""
-    )
+    topic_name = selectors.topic_name(slug=topic) if topic else ""
     return {"page": page, "list_filter": list_filter, "topic": topic, "topic_name": topic_name}
 
 
@@ -135,7 +133,9 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
     thread = _thread_or_404(request, thread_id)
     expected = slugify(thread.title) or "thread"
     if slug != expected:
-        return redirect(thread_url(thread), permanent=True)
+        # Titles can change: a temporary redirect that keeps ?page=…
+        query = request.GET.urlencode()
+        return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -183,12 +183,9 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     member = _member(request)
     thread = _thread_or_404(request, thread_id)
     initial = {}
-    if request.method == "GET" and request.GET.get("quote", "").isdigit():
-        quoted = (
-            Post.objects.filter(thread=thread, pk=int(request.GET["quote"]), is_deleted=False)
-            .select_related("author")
-            .first()
-        )
+    quote = request.GET.get("quote", "")
+    if request.method == "GET" and quote.isascii() and quote.isdigit():
+        quoted = selectors.get_quotable_post(thread=thread, post_id=int(quote))
         if quoted is not None:
             handle = quoted.author.handle if quoted.author else "former_member"
             initial["body"] = quote_markdown(quoted.source, author_handle=handle)
@@ -408,7 +405,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "page_number": page_number,
             "query_string": query_string.urlencode(),
             "categories": list(selectors.list_categories(viewer=request.user)),
-            "topics": list(Topic.objects.only("slug", "name")),
+            "topics": selectors.list_topics(),
         },
     )
 

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "members.middleware.MemberTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -336,7 +337,9 @@ WHITENOISE_MANIFEST_STRICT = False
 # Avatars: the upload limit and the largest side we accept (bigger is refused, not resized).
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_MAX_DIMENSION = 6000
-AVATAR_MAX_PIXELS = 24_000_000  # far below Pillow's own bomb limit; the header tells us first
+# Far below Pillow's own bomb limit; read from the header before anything is decoded.
+# 16 Mpx decodes to at most 64 MB (RGBA) before it is shrunk.
+AVATAR_MAX_PIXELS = 16_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------

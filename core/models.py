@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Delivery(models.Model):
@@ -39,6 +40,9 @@ class Delivery(models.Model):
     attempt_count = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="When a send task was last put on the queue."
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -59,6 +63,7 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="delivery_status_created"),
+            models.Index(fields=["status", "queued_at"], name="delivery_status_queued"),
         ]
 
     def __str__(self) -> str:

@@ -150,23 +150,32 @@ def send_delivery(*, delivery_id: int) -> bool:
 def requeue_stalled_deliveries() -> int:
     """Enqueue again every delivery whose task was lost or whose worker died mid-send.
 
-    Releases claims older than STALLED_CLAIM_AFTER and re-sends pending rows older than
-    LOST_PENDING_AFTER. Returns how many tasks it enqueued. A message whose worker died
-    after the SMTP server accepted it can go out twice: at-least-once beats never.
+    Releases claims older than STALLED_CLAIM_AFTER, then takes pending rows not queued for
+    LOST_PENDING_AFTER, oldest first, and stamps them queued now (a conditional UPDATE, so
+    two sweepers never enqueue the same row twice and a row waiting in a busy queue is
+    not enqueued again on every sweep). Returns how many tasks it enqueued. A message whose
+    worker died after the SMTP server accepted it can go out twice: at-least-once beats never.
     """
     from core.tasks import send_delivery_task
 
     now = timezone.now()
+    cutoff = now - LOST_PENDING_AFTER
     Delivery.objects.filter(
         status=Delivery.Status.SENDING, claimed_at__lt=now - STALLED_CLAIM_AFTER
-    ).update(status=Delivery.Status.PENDING)
-    stale_ids = list(
-        Delivery.objects.filter(
-            status=Delivery.Status.PENDING, created_at__lt=now - LOST_PENDING_AFTER
-        ).values_list("pk", flat=True)[:1000]
+    ).update(status=Delivery.Status.PENDING, queued_at=cutoff - LOST_PENDING_AFTER)
+    candidates = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, queued_at__lt=cutoff)
+        .order_by("queued_at", "id")
+        .values_list("pk", flat=True)[:1000]
     )
-    for delivery_id in stale_ids:
-        send_delivery_task.delay(delivery_id)
-    if stale_ids:
-        logger.info("Re-enqueued %d stalled deliveries", len(stale_ids))
-    return len(stale_ids)
+    requeued = 0
+    for delivery_id in candidates:
+        taken = Delivery.objects.filter(
+            pk=delivery_id, status=Delivery.Status.PENDING, queued_at__lt=cutoff
+        ).update(queued_at=now)
+        if taken:
+            send_delivery_task.delay(delivery_id)
+            requeued += 1
+    if requeued:
+        logger.info("Re-enqueued %d stalled deliveries", requeued)
+    return requeued

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import Topic
 from members.hooks import export_sections, profile_sections
-from members.models import MemberGoal, NotificationSetting, User
+from members.models import MemberGoal, NotificationSetting, Tier, User
 from members.notifications import KINDS
 from members.policies import Viewer, can_view_profile, visible_members
 
@@ -59,6 +59,20 @@ def get_profile_or_none(*, viewer: Viewer, handle: str) -> User | None:
     if member is None or not can_view_profile(viewer, member):
         return None
     return member
+
+
+def list_topics() -> list[Topic]:
+    return list(Topic.objects.only("slug", "name"))
+
+
+def list_tiers() -> list[Tier]:
+    return list(Tier.objects.only("slug", "name"))
+
+
+def has_api_token(*, member: User) -> bool:
+    from rest_framework.authtoken.models import Token
+
+    return bool(Token.objects.filter(user=member).exists())
 
 
 def member_exists(*, handle: str) -> bool:

@@ -22,10 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
 from config.exceptions import DomainError
-from core.models import Topic
+from core.params import text_param
 from members import selectors, services
 from members.forms import (
     AvatarForm,
@@ -34,7 +33,7 @@ from members.forms import (
     OnboardingForm,
     ProfileForm,
 )
-from members.models import ContentGoal, SkillLevel, Tier, User
+from members.models import ContentGoal, SkillLevel, User
 from members.policies import can_see_birthday, is_member
 
 DIRECTORY_PAGE_SIZE = 24
@@ -92,14 +91,14 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     """Find peers by name, skill, topic, content goal and tier."""
+    skill = text_param(request.GET, "skill", max_length=20)
+    goal = text_param(request.GET, "goal", max_length=20)
     filters = selectors.DirectoryFilters(
-        query=request.GET.get("q", "")[:100],
-        skill_level=request.GET.get("skill", "")
-        if request.GET.get("skill") in SkillLevel.values
-        else "",
-        topic=request.GET.get("topic", "")[:50],
-        goal=request.GET.get("goal", "") if request.GET.get("goal") in ContentGoal.values else "",
-        tier=request.GET.get("tier", "")[:40],
+        query=text_param(request.GET, "q", max_length=100),
+        skill_level=skill if skill in SkillLevel.values else "",
+        topic=text_param(request.GET, "topic", max_length=50),
+        goal=goal if goal in ContentGoal.values else "",
+        tier=text_param(request.GET, "tier", max_length=40),
     )
     members = selectors.list_members(viewer=request.user, filters=filters)
     page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -112,8 +111,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         "skill_levels": SkillLevel.choices,
         "goals": ContentGoal.choices,
         "goal_labels": dict(ContentGoal.choices),
-        "topics": list(Topic.objects.only("slug", "name")),
-        "tiers": list(Tier.objects.only("slug", "name")),
+        "topics": selectors.list_topics(),
+        "tiers": selectors.list_tiers(),
         "is_filtered": any(vars(filters).values()),
     }
     return render(request, "members/directory.html", context)
@@ -149,7 +148,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
                 "time_zone": member.time_zone,
                 "topics": list(member.topics.values_list("slug", flat=True)),
                 "goals": list(member.goals.values_list("goal", flat=True)),
-            }
+            },
         )
     return render(request, "members/onboarding.html", {"form": form, "next": next_url})
 
@@ -269,5 +268,5 @@ def api_token(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your API token was revoked.")
             return redirect("members:api-token")
         new_key = services.rotate_api_token(member=member).key
-    has_token = Token.objects.filter(user=member).exists()
+    has_token = selectors.has_api_token(member=member)
     return render(request, "members/api_token.html", {"new_key": new_key, "has_token": has_token})

@@ -19,6 +19,7 @@ from community.exceptions import (
 from community.models import Category, Mention, Post, PostRevision, Subscription, Thread
 from community.services.engagement import mark_read
 from core.models import Topic
+from core.params import without_control_characters
 from members.mentions import render_with_mentions
 from members.models import User
 from members.services import record_activity
@@ -37,7 +38,7 @@ def _record_mentions(post: Post, mentioned: Iterable[User], *, author: User | No
 
 
 def _clean_body(body: str) -> str:
-    cleaned = body.replace("\x00", "").strip()
+    cleaned = without_control_characters(body).strip()
     if not cleaned:
         raise InvalidPostError("Write something before posting.", field="body")
     if len(cleaned) > MAX_POST_LENGTH:
@@ -50,7 +51,7 @@ def _clean_body(body: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    cleaned = " ".join(title.replace("\x00", "").split())
+    cleaned = " ".join(without_control_characters(title).split())
     if len(cleaned) < MIN_TITLE_LENGTH:
         raise InvalidPostError(
             f"Give the thread a title of at least {MIN_TITLE_LENGTH} characters.", field="title"
@@ -198,8 +199,8 @@ def edit_thread(
 ) -> Thread:
     """Rename a thread or change its topics (author or moderator)."""
     thread = policies.visible_threads(editor).select_for_update(of=("self",)).get(pk=thread_id)
-    if not (policies.is_moderator(editor) or thread.author_id == editor.pk):
-        raise NotAllowedError("Only the author or a moderator can edit this thread.")
+    if not policies.can_edit_thread(editor, thread):
+        raise NotAllowedError("Only the author (while it is open) or a moderator can edit this.")
     thread.title = _clean_title(title)
     thread.save(update_fields=["title"])
     if topics is not None:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.params import text_param
 from members import selectors, services
 from members.api.serializers import (
     AvatarInputSerializer,
@@ -112,11 +113,11 @@ class MemberListApi(generics.ListAPIView[User]):
         return selectors.list_members(
             viewer=self.request.user,
             filters=selectors.DirectoryFilters(
-                query=params.get("q", "")[:100],
-                skill_level=params.get("skill_level", ""),
-                topic=params.get("topic", ""),
-                goal=params.get("goal", ""),
-                tier=params.get("tier", ""),
+                query=text_param(params, "q", max_length=100),
+                skill_level=text_param(params, "skill_level", max_length=20),
+                topic=text_param(params, "topic", max_length=50),
+                goal=text_param(params, "goal", max_length=20),
+                tier=text_param(params, "tier", max_length=40),
             ),
         )
 

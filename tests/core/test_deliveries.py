@@ -116,14 +116,15 @@ def test_sweeper_resends_lost_and_stalled_deliveries_but_not_fresh_ones():
     lost = DeliveryFactory()
     stalled = DeliveryFactory(status=Delivery.Status.SENDING)
     fresh = DeliveryFactory()
-    Delivery.objects.filter(pk=lost.pk).update(created_at=now - timedelta(minutes=10))
+    Delivery.objects.filter(pk=lost.pk).update(queued_at=now - timedelta(minutes=10))
     Delivery.objects.filter(pk=stalled.pk).update(
-        created_at=now - timedelta(hours=1), claimed_at=now - timedelta(minutes=20)
+        queued_at=now - timedelta(hours=1), claimed_at=now - timedelta(minutes=20)
     )
 
     requeued = services.requeue_stalled_deliveries()
+    again = services.requeue_stalled_deliveries()
 
-    assert requeued == 2
+    assert (requeued, again) == (2, 0)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([lost.to_email, stalled.to_email])
     fresh.refresh_from_db()
     assert fresh.status == Delivery.Status.PENDING

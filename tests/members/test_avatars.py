@@ -163,3 +163,20 @@ def test_api_avatar_upload_and_refusal(member, settings):
     assert good.status_code == 200
     assert good.json()["avatar_url"].endswith("-256.webp")
     assert good.json()["avatar_small_url"].endswith("-64.webp")
+
+
+def test_a_rotated_phone_photo_is_stored_upright(member):
+    photo = Image.new("RGB", (400, 400), (255, 0, 0))
+    photo.paste((0, 0, 255), (200, 0, 400, 400))  # left red, right blue, as the sensor saw it
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    raw = io.BytesIO()
+    photo.save(raw, format="JPEG", exif=exif)
+
+    set_avatar(member=member, upload=io.BytesIO(raw.getvalue()), size=None)
+
+    member.refresh_from_db()
+    stored = Image.open(member.avatar.path).convert("RGB")
+    top, bottom = stored.getpixel((128, 10)), stored.getpixel((128, 245))
+    assert top[0] > 200 > top[2]  # red on top once turned upright
+    assert bottom[2] > 200 > bottom[0]
