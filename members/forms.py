@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from core.models import Topic
-from members.models import ContentGoal, SkillLevel, User
+from members.models import PROFILE_FIELDS, ContentGoal, SkillLevel, User
 from members.notifications import KINDS
 from members.validators import available_time_zones, validate_birthday
 
@@ -141,23 +141,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = User
-        fields = (
-            "display_name",
-            "headline",
-            "bio",
-            "skill_level",
-            "website_url",
-            "blog_url",
-            "youtube_url",
-            "github_url",
-            "social_url",
-            "linkedin_url",
-            "time_zone",
-            "birthday_month",
-            "birthday_day",
-            "shows_birthday",
-            "profile_visibility",
-        )
+        fields = PROFILE_FIELDS
         formfield_callback = _https_by_default
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),

@@ -207,6 +207,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         return zoneinfo.ZoneInfo(self.time_zone or "UTC")
 
 
+#: Profile fields a member edits directly (topics and goals have their own arguments).
+PROFILE_FIELDS = (
+    "display_name",
+    "headline",
+    "bio",
+    "skill_level",
+    "website_url",
+    "blog_url",
+    "youtube_url",
+    "github_url",
+    "social_url",
+    "linkedin_url",
+    "time_zone",
+    "birthday_month",
+    "birthday_day",
+    "shows_birthday",
+    "profile_visibility",
+)
+
+
 class MemberGoal(models.Model):
     """One content goal of a member (a row each, so the directory can filter on it)."""
 

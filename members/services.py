@@ -17,28 +17,10 @@ from core.models import Topic
 from members.avatars import process_avatar
 from members.hooks import deletion_steps
 from members.mentions import render_with_mentions
-from members.models import ContentGoal, MemberGoal, NotificationSetting, User
+from members.models import PROFILE_FIELDS, ContentGoal, MemberGoal, NotificationSetting, User
 from members.notifications import KINDS
 from members.validators import validate_birthday
 
-#: Profile fields a member edits directly (topics and goals have their own arguments).
-PROFILE_FIELDS = (
-    "display_name",
-    "headline",
-    "bio",
-    "skill_level",
-    "website_url",
-    "blog_url",
-    "youtube_url",
-    "github_url",
-    "social_url",
-    "linkedin_url",
-    "time_zone",
-    "birthday_month",
-    "birthday_day",
-    "shows_birthday",
-    "profile_visibility",
-)
 ACTIVITY_RESOLUTION = timedelta(minutes=5)
 
 
