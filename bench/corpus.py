@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-#: In roughly a third of all posts (the bodies below that say it), so search has many hits.
+#: In about 40% of all posts (the bodies below that say it), so search has many hits.
 COMMON_WORD = "deploy"
 #: In exactly RARE_WORD_POSTS posts: search must find a needle without reading the haystack.
 RARE_WORD = "quokka"

@@ -346,7 +346,7 @@ class Builder:
         with _progress(len(specs), "threads") as bar:
             for start in range(0, len(specs), self.batch):
                 chunk = specs[start : start + self.batch]
-                created = Thread.objects.bulk_create(
+                inserted = Thread.objects.bulk_create(
                     [
                         Thread(
                             category_id=spec.category_id,
@@ -362,7 +362,7 @@ class Builder:
                         for spec in chunk
                     ]
                 )
-                for spec, thread in zip(chunk, created, strict=True):
+                for spec, thread in zip(chunk, inserted, strict=True):
                     spec.pk = thread.pk
                 bar.update(len(chunk))
         if any(spec.pk is None for spec in specs):

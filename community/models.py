@@ -98,6 +98,17 @@ class Thread(models.Model):
                 fields=["category", "-last_activity_at", "-id"], name="thread_category_latest"
             ),
             models.Index(fields=["author", "-created_at"], name="thread_author_recent"),
+            # Pinned threads lead page 1: small partial indexes find them without a scan.
+            models.Index(
+                fields=["-last_activity_at"],
+                condition=Q(is_pinned_globally=True),
+                name="thread_pinned_globally",
+            ),
+            models.Index(
+                fields=["category", "-last_activity_at"],
+                condition=Q(is_pinned=True),
+                name="thread_pinned_in_category",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,7 +143,11 @@ class Post(models.Model):
     core.markdown. Reaction counts are kept on the row (F() updates), never counted.
     """
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    # Indexed by the unique (thread, number) constraint; a separate FK index misleads
+    # PostgreSQL into scanning a whole thread for one page.
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     number = models.PositiveIntegerField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,7 +216,9 @@ class Reaction(models.Model):
         INSIGHTFUL = "insightful", "Insightful"
         LAUGH = "laugh", "Funny"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="reactions", db_index=False
+    )  # indexed by the unique (post, member, kind) constraint
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
     )
@@ -222,7 +239,9 @@ class Reaction(models.Model):
 class Mention(models.Model):
     """A member @mentioned in a post: who must be told (the notifications capability)."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )  # indexed by the unique (post, member) constraint
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
     )
@@ -278,7 +297,10 @@ class ReadState(models.Model):
     """How far a member has read a thread (the highest post number seen)."""
 
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_states"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="read_states",
+        db_index=False,  # indexed by the unique (member, thread) constraint
     )
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
     last_read_number = models.PositiveIntegerField(default=0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from community import policies
@@ -19,7 +19,6 @@ from community.models import (
     ReadState,
     Subscription,
     Thread,
-    page_of_post,
 )
 from community.pagination import Cursor
 from core.models import Topic
@@ -133,7 +132,9 @@ def list_threads(
     separates = separate_pins and not filters.is_narrowed
     listed = threads.exclude(pin_q) if separates else threads
     if position is not None:
-        listed = listed.filter(
+        # The redundant `lte` bound is what lets PostgreSQL start the index scan at the
+        # cursor (an OR alone becomes a filter over every newer row).
+        listed = listed.filter(last_activity_at__lte=position.at).filter(
             Q(last_activity_at__lt=position.at)
             | Q(last_activity_at=position.at, id__lt=position.id)
         )
@@ -238,7 +239,7 @@ def get_thread_page(*, viewer: Viewer, thread: Thread, page: int) -> ThreadPage:
         Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
         .select_related("author", "author__tier")
         .defer("search_vector")
-        .order_by("number")
+        .order_by("number")[:POSTS_PER_PAGE]  # the LIMIT steers the planner to the index
     )
     state = get_reader_state(viewer=viewer, thread=thread)
     reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
@@ -449,16 +450,3 @@ def export_posts(member: User) -> list[dict[str, Any]]:
         }
         for p in Post.objects.filter(author=member).defer("search_vector").order_by("pk").iterator()
     ]
-
-
-def thread_counts_by_category(viewer: Viewer) -> dict[int, int]:
-    """Visible thread counts per category (for the categories index)."""
-    return dict(
-        policies.visible_threads(viewer)
-        .values_list("category_id")
-        .annotate(n=Count("id"))
-        .values_list("category_id", "n")
-    )
-
-
-__all__ = ["POSTS_PER_PAGE", "page_of_post"]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import policies, search, selectors
 from community.forms import PostEditForm, ReplyForm, SearchForm, ThreadForm
-from community.models import Post, Reaction, Thread
+from community.models import Post, Reaction, Thread, page_of_post
 from community.pagination import decode_cursor
 from community.services import engagement, posting
 from config.exceptions import DomainError
@@ -87,8 +87,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
     categories = list(selectors.list_categories(viewer=request.user))
-    counts = selectors.thread_counts_by_category(request.user)
-    rows = [(category, counts.get(category.pk, 0)) for category in categories]
+    # Every thread of a category the viewer may open is visible: the kept count is exact.
+    rows = [(category, category.thread_count) for category in categories]
     return render(request, "community/category_list.html", {"rows": rows})
 
 
@@ -173,7 +173,7 @@ def thread_unread(request: HttpRequest, thread_id: int) -> HttpResponse:
     """Jump to the first post the member has not read yet."""
     thread = _thread_or_404(request, thread_id)
     number = selectors.first_unread_number(member=_member(request), thread=thread)
-    return redirect(thread_url(thread, page=selectors.page_of_post(number), post_number=number))
+    return redirect(thread_url(thread, page=page_of_post(number), post_number=number))
 
 
 @login_required
@@ -196,7 +196,7 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_error("body" if error.field in (None, "body") else None, error.message)
         else:
-            url = thread_url(thread, page=selectors.page_of_post(post.number))
+            url = thread_url(thread, page=page_of_post(post.number))
             separator = "&" if "?" in url else "?"
             return redirect(f"{url}{separator}posted={_reply_draft_key(thread)}#post-{post.number}")
     return render(
@@ -234,7 +234,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             form.add_error("body", error.message)
         else:
             messages.success(request, "Your edit is saved.")
-            url = thread_url(post.thread, page=selectors.page_of_post(post.number))
+            url = thread_url(post.thread, page=page_of_post(post.number))
             separator = "&" if "?" in url else "?"
             return redirect(f"{url}{separator}posted=edit-{post.pk}#post-{post.number}")
     return render(
@@ -260,7 +260,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     else:
         messages.success(request, "The post is deleted.")
     return redirect(
-        thread_url(post.thread, page=selectors.page_of_post(post.number), post_number=post.number)
+        thread_url(post.thread, page=page_of_post(post.number), post_number=post.number)
     )
 
 
@@ -292,7 +292,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(
-        thread_url(post.thread, page=selectors.page_of_post(post.number), post_number=post.number)
+        thread_url(post.thread, page=page_of_post(post.number), post_number=post.number)
     )
 
 

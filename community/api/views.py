@@ -35,7 +35,7 @@ from community.api.serializers import (
     ThreadSummarySerializer,
     WatchingSerializer,
 )
-from community.models import Category, PostRevision, Reaction, Thread
+from community.models import POSTS_PER_PAGE, Category, PostRevision, Reaction, Thread
 from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
@@ -282,7 +282,7 @@ class ThreadPostListApi(APIView):
     @extend_schema_serializer(component_name="PostListFilter")
     class FilterSerializer(serializers.Serializer[Any]):
         page = serializers.IntegerField(
-            min_value=1, default=1, help_text=f"Posts {selectors.POSTS_PER_PAGE} to a page."
+            min_value=1, default=1, help_text=f"Posts {POSTS_PER_PAGE} to a page."
         )
 
     @extend_schema_serializer(component_name="PostPage")
