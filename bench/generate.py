@@ -605,8 +605,12 @@ def main(argv: list[str] | None = None) -> int:
     environment.activate(target)
     state = _is_current(target, sizes)
     if state is True:
+        from django.core.management import call_command
+
+        # New migrations (indexes, above all) must reach an existing bench database too.
+        call_command("migrate", verbosity=0, interactive=False)
         print(f"The benchmark community in {target.label} is up to date ({sizes}).")
-        print("Nothing to do; --fresh builds it again.")
+        print("Migrations applied; --fresh builds it again.")
         return 0
     if state is False:
         print(
