@@ -36,7 +36,8 @@ runtime: $(VENV)/.installed-runtime
 
 venv: $(VENV)/.installed-dev ## create .venv and install runtime + test and lint tools
 
-install: venv ## the same as venv
+install: venv ## venv, plus the git pre-commit hooks
+	@if [ -d .git ]; then $(BIN)/pre-commit install; fi
 
 migrate: runtime ## apply database migrations
 	$(LOCAL) $(MANAGE) migrate --no-input

@@ -121,7 +121,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     bio_html = models.TextField(blank=True, editable=False)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     avatar_small = models.ImageField(upload_to="avatars/", blank=True)
-    skill_level = models.CharField(max_length=16, choices=SkillLevel.choices, blank=True)
+    skill_level = models.CharField(max_length=16, choices=SkillLevel, blank=True)
     topics = models.ManyToManyField("core.Topic", blank=True, related_name="members")
     website_url = models.URLField("personal site", blank=True, validators=[web_url])
     blog_url = models.URLField("blog", blank=True, validators=[web_url])
@@ -134,7 +134,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
     shows_birthday = models.BooleanField("show my birthday on my profile", default=False)
     profile_visibility = models.CharField(
-        max_length=16, choices=ProfileVisibility.choices, default=ProfileVisibility.EVERYONE
+        max_length=16, choices=ProfileVisibility, default=ProfileVisibility.EVERYONE
     )
     tier = models.ForeignKey(
         Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
@@ -231,7 +231,7 @@ class MemberGoal(models.Model):
     """One content goal of a member (a row each, so the directory can filter on it)."""
 
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="goals")
-    goal = models.CharField(max_length=16, choices=ContentGoal.choices)
+    goal = models.CharField(max_length=16, choices=ContentGoal)
 
     class Meta:
         constraints = [
