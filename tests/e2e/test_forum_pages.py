@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils.text import slugify
 
-from community import selectors
 from community.models import Category
+from community.selectors import threads as thread_selectors
 from community.services import engagement, posting
 from core.models import Topic
 from members.services import delete_account
@@ -113,7 +113,7 @@ def test_latest_shows_a_friendly_empty_state_when_there_are_no_threads(client):
 
 
 def test_latest_next_page_link_keeps_the_filter_and_topic(client, monkeypatch, category, asker):
-    monkeypatch.setattr(selectors, "THREADS_PER_PAGE", 1)
+    monkeypatch.setattr(thread_selectors, "THREADS_PER_PAGE", 1)
     topic = Topic.objects.get(slug="python")
     for title in ("First python thread", "Second python thread"):
         posting.create_thread(

@@ -1,148 +1,38 @@
-"""The forum API. Thin: parse, call one selector or service, render.
-
-Access follows community.policies everywhere: what the viewer may not see answers 404
-(the selectors and services raise DoesNotExist), never 403. Writes need a signed-in member
-(401 otherwise); domain errors become 400/403/409 in config.exceptions.
-"""
+"""Threads: listing and starting them, one thread, its posts and replies, accepted answers,
+watching and read markers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_serializer,
-    extend_schema_view,
-)
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import policies, search, selectors
+from community import selectors
 from community.api.pagination import page_link
 from community.api.serializers import (
-    PostRevisionSerializer,
     PostSerializer,
-    RecommendationSerializer,
-    SearchResultSerializer,
     ThreadDetailSerializer,
     ThreadSummarySerializer,
     WatchingSerializer,
 )
-from community.models import POSTS_PER_PAGE, Category, PostRevision, Reaction, Thread
+from community.api.views._common import (
+    THREAD_ID,
+    _body_field,
+    _member,
+    _post_detail,
+    _thread_detail,
+    _topics_field,
+)
+from community.models import POSTS_PER_PAGE, Category, Thread
 from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
-from core.models import Topic
-from members.models import User
-
-SEARCH_PAGE_SIZE = 20
-SEARCH_MAX_PAGES = 20
-
-
-def _member(request: Request) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # the permission classes guarantee it
-    return request.user
-
-
-def _thread_detail(request: Request, thread_id: int) -> dict[str, Any]:
-    thread = selectors.get_thread(viewer=request.user, thread_id=thread_id)
-    state = selectors.get_reader_state(viewer=request.user, thread=thread)
-    read_numbers = {} if state.last_read_number is None else {thread.pk: state.last_read_number}
-    context = {"read_numbers": read_numbers, "is_watching": state.is_watching}
-    return dict(ThreadDetailSerializer(thread, context=context).data)
-
-
-def _post_detail(request: Request, post_id: int) -> dict[str, Any]:
-    post = selectors.get_post(viewer=request.user, post_id=post_id)
-    reactions = selectors.reactions_given(viewer=request.user, post_ids=[post.pk])
-    return dict(PostSerializer(post, context={"reactions": reactions}).data)
-
-
-def _topics_field() -> serializers.SlugRelatedField[Topic]:
-    return serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Topic.objects.all(),
-        many=True,
-        required=False,
-        help_text="Topic slugs, e.g. python.",
-    )
-
-
-def _body_field() -> serializers.CharField:
-    # The service trims and checks emptiness; leading spaces can be Markdown.
-    return serializers.CharField(
-        max_length=posting.MAX_POST_LENGTH, trim_whitespace=False, help_text="Markdown."
-    )
-
-
-THREAD_ID = OpenApiParameter("thread_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-POST_ID = OpenApiParameter("post_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-# --- Categories ---------------------------------------------------------------------------------
-
-
-class CategoryListApi(generics.ListAPIView[Category]):
-    """The categories the viewer may see, in their order."""
-
-    filter_backends: list[Any] = []
-
-    @extend_schema_serializer(component_name="Category")
-    class OutputSerializer(serializers.ModelSerializer[Category]):
-        minimum_tier = serializers.CharField(
-            source="minimum_tier.slug",
-            allow_null=True,
-            help_text="The slug of the tier a tier-only category requires.",
-        )
-
-        class Meta:
-            model = Category
-            fields = (
-                "id",
-                "slug",
-                "name",
-                "description",
-                "colour",
-                "access",
-                "minimum_tier",
-                "thread_count",
-            )
-            read_only_fields = fields
-
-    serializer_class = OutputSerializer
-
-    def get_queryset(self) -> QuerySet[Category]:
-        return selectors.list_categories(viewer=self.request.user)
-
-
-class CategoryWatchApi(APIView):
-    """Watch a category (hear of every new thread in it) or stop watching it."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        operation_id="categories_watch_create", request=None, responses=WatchingSerializer
-    )
-    def post(self, request: Request, slug: str) -> Response:
-        category = selectors.get_category(viewer=request.user, slug=slug)
-        engagement.watch_category(member=_member(request), category_id=category.pk)
-        return Response(WatchingSerializer({"is_watching": True}).data)
-
-    @extend_schema(operation_id="categories_watch_destroy", responses={204: None})
-    def delete(self, request: Request, slug: str) -> Response:
-        category = selectors.get_category(viewer=request.user, slug=slug)
-        engagement.unwatch_category(member=_member(request), category_id=category.pk)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- Threads ------------------------------------------------------------------------------------
 
 
 class ThreadListApi(APIView):
@@ -412,159 +302,3 @@ class ThreadMarkReadApi(APIView):
         number = min(serializer.validated_data["number"], thread.post_count)
         engagement.mark_read(member=_member(request), thread_id=thread.pk, number=number)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- Posts --------------------------------------------------------------------------------------
-
-
-class PostDetailApi(APIView):
-    """One post; PATCH changes its text, DELETE soft-deletes it (author or moderator)."""
-
-    @extend_schema_serializer(component_name="PostUpdate")
-    class InputSerializer(serializers.Serializer[Any]):
-        body = _body_field()
-
-    @extend_schema(operation_id="posts_retrieve", parameters=[POST_ID], responses=PostSerializer)
-    def get(self, request: Request, post_id: int) -> Response:
-        return Response(_post_detail(request, post_id))
-
-    @extend_schema(
-        operation_id="posts_update",
-        parameters=[POST_ID],
-        request=InputSerializer,
-        responses=PostSerializer,
-    )
-    def patch(self, request: Request, post_id: int) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        posting.edit_post(
-            editor=_member(request), post_id=post_id, body=serializer.validated_data["body"]
-        )
-        return Response(_post_detail(request, post_id))
-
-    @extend_schema(operation_id="posts_destroy", parameters=[POST_ID], responses={204: None})
-    def delete(self, request: Request, post_id: int) -> Response:
-        posting.delete_post(actor=_member(request), post_id=post_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema_view(get=extend_schema(operation_id="posts_revisions_list", parameters=[POST_ID]))
-class PostRevisionListApi(generics.ListAPIView[PostRevision]):
-    """Earlier versions of a post, newest first: for its author and moderators only."""
-
-    serializer_class = PostRevisionSerializer
-    filter_backends: list[Any] = []
-
-    def get_queryset(self) -> QuerySet[PostRevision]:
-        post = selectors.get_post(viewer=self.request.user, post_id=self.kwargs["post_id"])
-        if not policies.can_see_history(self.request.user, post):
-            raise NotFound
-        return selectors.list_post_revisions(post=post)
-
-
-KIND = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=Reaction.Kind.values)
-
-
-class PostReactApi(APIView):
-    """React to someone else's post (POST: 201 when added, 200 when already there) or take
-    the reaction back (DELETE)."""
-
-    @extend_schema(
-        operation_id="posts_reactions_create",
-        parameters=[POST_ID, KIND],
-        request=None,
-        responses={201: PostSerializer, 200: PostSerializer},
-    )
-    def post(self, request: Request, post_id: int, kind: str) -> Response:
-        added = engagement.add_reaction(member=_member(request), post_id=post_id, kind=kind)
-        return Response(
-            _post_detail(request, post_id),
-            status=status.HTTP_201_CREATED if added else status.HTTP_200_OK,
-        )
-
-    @extend_schema(
-        operation_id="posts_reactions_destroy", parameters=[POST_ID, KIND], responses={204: None}
-    )
-    def delete(self, request: Request, post_id: int, kind: str) -> Response:
-        post = selectors.get_post(viewer=request.user, post_id=post_id)
-        engagement.remove_reaction(member=_member(request), post_id=post.pk, kind=kind)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- Search and recommendations -----------------------------------------------------------------
-
-
-class PostSearchApi(APIView):
-    """Full-text search over the posts the viewer may see, best match first."""
-
-    @extend_schema_serializer(component_name="SearchFilter")
-    class FilterSerializer(serializers.Serializer[Any]):
-        q = serializers.CharField(max_length=search.MAX_QUERY_LENGTH, help_text="Words to find.")
-        category = serializers.SlugField(required=False, max_length=60)
-        topic = serializers.SlugField(required=False, max_length=50)
-        author = serializers.CharField(required=False, max_length=31, help_text="A handle.")
-        status = serializers.ChoiceField(
-            choices=["solved", "unsolved"], required=False, help_text="Questions only."
-        )
-        after = serializers.DateField(required=False, help_text="Posted on or after.")
-        before = serializers.DateField(required=False, help_text="Posted on or before.")
-        page = serializers.IntegerField(min_value=1, max_value=SEARCH_MAX_PAGES, default=1)
-
-    @extend_schema_serializer(component_name="SearchPage")
-    class OutputSerializer(serializers.Serializer[Any]):
-        page = serializers.IntegerField()
-        next = serializers.URLField(allow_null=True)
-        previous = serializers.URLField(allow_null=True)
-        results = SearchResultSerializer(many=True)
-
-    @extend_schema(
-        operation_id="search_list", parameters=[FilterSerializer], responses=OutputSerializer
-    )
-    def get(self, request: Request) -> Response:
-        params = self.FilterSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        query: str = data["q"]
-        filters = search.SearchFilters(
-            category=data.get("category", ""),
-            topic=data.get("topic", ""),
-            author=data.get("author", ""),
-            solved={"solved": True, "unsolved": False}.get(data.get("status", "")),
-            after=data.get("after"),
-            before=data.get("before"),
-        )
-        number: int = data["page"]
-        start = (number - 1) * SEARCH_PAGE_SIZE
-        posts = list(
-            search.search_posts(viewer=request.user, query=query, filters=filters)[
-                start : start + SEARCH_PAGE_SIZE + 1
-            ]
-        )
-        has_next = len(posts) > SEARCH_PAGE_SIZE and number < SEARCH_MAX_PAGES
-        output = {
-            "page": number,
-            "next": page_link(request, "page", number + 1 if has_next else None),
-            "previous": page_link(request, "page", number - 1 if number > 1 else None),
-            "results": posts[:SEARCH_PAGE_SIZE],
-        }
-        return Response(self.OutputSerializer(output, context={"query": query}).data)
-
-
-class ForYouListApi(APIView):
-    """Threads picked for the signed-in member, each with the reason it was picked."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema_serializer(component_name="ForYou")
-    class OutputSerializer(serializers.Serializer[Any]):
-        results = RecommendationSerializer(many=True)
-
-    @extend_schema(operation_id="for_you_list", responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
-        member = _member(request)
-        picks = selectors.for_you(member=member)
-        read_numbers = selectors.read_numbers(
-            member=member, thread_ids=[pick.thread.pk for pick in picks]
-        )
-        context = {"read_numbers": read_numbers}
-        return Response(self.OutputSerializer({"results": picks}, context=context).data)

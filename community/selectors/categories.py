@@ -1,0 +1,48 @@
+"""Categories and topics: what threads are filed under."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from community import policies
+from community.models import Category, Subscription
+from core.models import Topic
+from members.models import User
+from members.policies import Viewer
+
+
+def list_categories(*, viewer: Viewer) -> QuerySet[Category]:
+    """The categories the viewer may see, in their order, with the tier they require."""
+    return (
+        policies.visible_categories(viewer)
+        .select_related("minimum_tier")
+        .order_by("position", "name", "id")
+    )
+
+
+def find_category(*, viewer: Viewer, reference: str) -> Category | None:
+    """The visible category named by an id ("12") or a slug ("help"); None otherwise, so an
+    invisible category and a missing one look the same."""
+    categories = policies.visible_categories(viewer)
+    if reference.isascii() and reference.isdigit():
+        by_id = categories.filter(pk=int(reference)).first()
+        if by_id is not None:
+            return by_id
+    return categories.filter(slug=reference).first()
+
+
+def get_category(*, viewer: Viewer, slug: str) -> Category:
+    """Raises Category.DoesNotExist for a category the viewer may not see (a 404)."""
+    return policies.visible_categories(viewer).select_related("minimum_tier").get(slug=slug)
+
+
+def is_watching_category(*, member: User, category: Category) -> bool:
+    return bool(Subscription.objects.filter(member=member, category=category).exists())
+
+
+def topic_name(*, slug: str) -> str:
+    return Topic.objects.filter(slug=slug).values_list("name", flat=True).first() or ""
+
+
+def list_topics() -> list[Topic]:
+    return list(Topic.objects.only("slug", "name"))
