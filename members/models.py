@@ -190,6 +190,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.handle
 
     @property
+    def links(self) -> dict[str, str]:
+        """The member's content links by kind, empty ones included (API and export names)."""
+        return {
+            "website": self.website_url,
+            "blog": self.blog_url,
+            "youtube": self.youtube_url,
+            "github": self.github_url,
+            "mastodon_or_bluesky": self.social_url,
+            "linkedin": self.linkedin_url,
+        }
+
+    @property
     def initials(self) -> str:
         """Up to two letters for the generated avatar."""
         words = [w for w in self.name.replace("_", " ").split() if w[:1].isalnum()]

@@ -124,14 +124,7 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         "skill_level": member.skill_level,
         "topics": sorted(member.topics.values_list("slug", flat=True)),
         "content_goals": sorted(member.goals.values_list("goal", flat=True)),
-        "links": {
-            "website": member.website_url,
-            "blog": member.blog_url,
-            "youtube": member.youtube_url,
-            "github": member.github_url,
-            "mastodon_or_bluesky": member.social_url,
-            "linkedin": member.linkedin_url,
-        },
+        "links": member.links,
         "time_zone": member.time_zone,
         "birthday": (
             {"month": member.birthday_month, "day": member.birthday_day}

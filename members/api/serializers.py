@@ -75,15 +75,7 @@ class MemberOutputSerializer(serializers.ModelSerializer[User]):
         return sorted(goal.goal for goal in member.goals.all())  # prefetched
 
     def get_links(self, member: User) -> dict[str, str]:
-        links = {
-            "website": member.website_url,
-            "blog": member.blog_url,
-            "youtube": member.youtube_url,
-            "github": member.github_url,
-            "mastodon_or_bluesky": member.social_url,
-            "linkedin": member.linkedin_url,
-        }
-        return {name: url for name, url in links.items() if url}
+        return {name: url for name, url in member.links.items() if url}
 
     def get_birthday(self, member: User) -> dict[str, int] | None:
         viewer = self.context["request"].user
