@@ -72,9 +72,10 @@ format: venv ## fix formatting and lint findings that ruff can fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lint: venv ## ruff, then mypy
+lint: venv ## ruff, djlint on the templates, then mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --lint templates
 	$(LOCAL) $(BIN)/mypy .
 
 typecheck: venv ## mypy alone

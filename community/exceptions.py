@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from config.exceptions import ConflictError, DomainError
+from core.exceptions import ConflictError, DomainError, ForbiddenError
 
 
-class PostingNotAllowedError(DomainError):
+class PostingNotAllowedError(ForbiddenError):
     """Well-formed, but this account may not post yet (unverified email)."""
 
-    status_code = 403
     code = "posting_not_allowed"
 
 
@@ -20,11 +19,8 @@ class ThreadLockedError(ConflictError):
     code = "thread_locked"
 
 
-class NotAllowedError(DomainError):
+class NotAllowedError(ForbiddenError):
     """The viewer may see the object but not do this to it."""
-
-    status_code = 403
-    code = "forbidden"
 
 
 class ReactionNotAllowedError(DomainError):

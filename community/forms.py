@@ -5,8 +5,12 @@ from typing import Any
 from django import forms
 
 from community.models import Category, Thread
+from community.search import SearchFilters
 from community.services.posting import MAX_POST_LENGTH, MAX_TITLE_LENGTH
 from core.models import Topic
+
+#: The search filter "status" as the `solved` flag of ThreadFilters.
+SOLVED_CHOICES: dict[str, bool] = {"solved": True, "unsolved": False}
 
 
 class ThreadForm(forms.Form):
@@ -58,6 +62,8 @@ class PostEditForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The search page's query and filters; invalid filters show a message and are ignored."""
+
     q = forms.CharField(required=False, max_length=200, label="Search")
     category = forms.CharField(required=False, max_length=60)
     topic = forms.CharField(required=False, max_length=50)
@@ -68,3 +74,17 @@ class SearchForm(forms.Form):
     )
     after = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> SearchFilters:
+        """The valid filters as the search selector takes them (none when the form is invalid)."""
+        if not self.is_valid():
+            return SearchFilters()
+        data = self.cleaned_data
+        return SearchFilters(
+            category=data["category"],
+            topic=data["topic"],
+            author=data["author"],
+            solved=SOLVED_CHOICES.get(data["status"]),
+            after=data["after"],
+            before=data["before"],
+        )

@@ -56,6 +56,9 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("community:category", args=[self.slug])
+
 
 class Thread(models.Model):
     class Kind(models.TextChoices):

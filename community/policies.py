@@ -35,18 +35,22 @@ def category_access_filter(viewer: Viewer, prefix: str = "") -> Q:
 
 
 def visible_categories(viewer: Viewer) -> QuerySet[Category]:
+    """The categories the viewer may open (the one access rule, as a queryset)."""
     return Category.objects.filter(category_access_filter(viewer))
 
 
 def visible_threads(viewer: Viewer) -> QuerySet[Thread]:
+    """The threads in categories the viewer may open."""
     return Thread.objects.filter(category_access_filter(viewer, "category__"))
 
 
 def visible_posts(viewer: Viewer) -> QuerySet[Post]:
+    """The posts (deleted ones included) in categories the viewer may open."""
     return Post.objects.filter(category_access_filter(viewer, "thread__category__"))
 
 
 def can_view_category(viewer: Viewer, category: Category) -> bool:
+    """Whether the viewer may open `category` (the same rule as category_access_filter)."""
     if category.access == Category.Access.PUBLIC:
         return True
     if not is_member(viewer):
@@ -69,6 +73,7 @@ def is_moderator(viewer: Viewer) -> bool:
 
 
 def has_verified_email(member: User) -> bool:
+    """Whether the member confirmed an email address."""
     return bool(EmailAddress.objects.filter(user=member, verified=True).exists())
 
 
@@ -78,12 +83,14 @@ def can_post(viewer: Viewer) -> bool:
 
 
 def can_reply(viewer: Viewer, thread: Thread) -> bool:
+    """Whether the viewer may reply: an open thread (or a moderator) they may see."""
     return (not thread.is_locked or is_moderator(viewer)) and can_view_category(
         viewer, thread.category
     )
 
 
 def can_edit_post(viewer: Viewer, post: Post) -> bool:
+    """A live post: its author while the thread is open, or a moderator."""
     if post.is_deleted:
         return False
     return is_moderator(viewer) or (
@@ -99,6 +106,7 @@ def can_edit_thread(viewer: Viewer, thread: Thread) -> bool:
 
 
 def can_delete_post(viewer: Viewer, post: Post) -> bool:
+    """A live post: its author or a moderator."""
     return not post.is_deleted and (
         is_moderator(viewer) or (isinstance(viewer, User) and post.author_id == viewer.pk)
     )

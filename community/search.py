@@ -24,6 +24,7 @@ from django.db.models.expressions import CombinedExpression
 
 from community import policies
 from community.models import Post
+from community.selectors.filters import ThreadFilters, apply_thread_filters
 from members.policies import Viewer
 
 CONFIG = "english"
@@ -52,27 +53,17 @@ def index_post(*, post_id: int) -> None:
 
 
 @dataclass(frozen=True)
-class SearchFilters:
-    category: str = ""
-    topic: str = ""
-    author: str = ""
-    solved: bool | None = None
+class SearchFilters(ThreadFilters):
+    """The thread list's filters (applied to each post's thread), plus the post's date."""
+
     after: date | None = None
     before: date | None = None
 
 
 def _filtered(viewer: Viewer, filters: SearchFilters) -> QuerySet[Post]:
-    posts = policies.visible_posts(viewer).filter(is_deleted=False)
-    if filters.category:
-        posts = posts.filter(thread__category__slug=filters.category)
-    if filters.topic:
-        posts = posts.filter(thread__topics__slug=filters.topic)
-    if filters.author:
-        posts = posts.filter(author__handle__iexact=filters.author.lstrip("@"))
-    if filters.solved is True:
-        posts = posts.filter(thread__kind="question", thread__solution__isnull=False)
-    elif filters.solved is False:
-        posts = posts.filter(thread__kind="question", thread__solution__isnull=True)
+    posts = apply_thread_filters(
+        policies.visible_posts(viewer).filter(is_deleted=False), filters, through="thread__"
+    )
     if filters.after:
         posts = posts.filter(created_at__date__gte=filters.after)
     if filters.before:

@@ -1,24 +1,26 @@
-"""Forum pages. Thin: parse, call a selector or service, render."""
+"""Forum pages. Thin: parse, call one selector (or one service), render.
+
+Each page reads everything it shows from its screen selector in community.selectors (the
+API twin reads the same one); a write is one service call, then a redirect.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import policies, search, selectors
+from community import selectors
 from community.forms import PostEditForm, ReplyForm, SearchForm, ThreadForm
-from community.models import Post, Reaction, Thread, page_of_post
+from community.models import Thread, page_of_post
 from community.pagination import decode_cursor
+from community.selectors import ListFilter, ThreadFilters
 from community.services import engagement, posting
-from config.exceptions import DomainError
-from core.markdown import quote_markdown
+from core.exceptions import DomainError
+from core.http import or_404, page_param
 from core.params import text_param
 from members.models import User
 
@@ -30,80 +32,67 @@ def _member(request: HttpRequest) -> User:
     return request.user
 
 
-def _reply_draft_key(thread: Thread) -> str:
-    return f"reply-{thread.pk}"
+def _reply_draft_key(thread_id: int) -> str:
+    return f"reply-{thread_id}"
 
 
 def thread_url(thread: Thread, *, page: int = 1, post_number: int | None = None) -> str:
+    """The thread's address at page `page`, or scrolled to post `post_number`."""
     if post_number:
         return thread.url_for_post(post_number)
     url = thread.get_absolute_url()
     return f"{url}?page={page}" if page > 1 else url
 
 
-def _thread_or_404(request: HttpRequest, thread_id: int) -> Thread:
-    try:
-        return selectors.get_thread(viewer=request.user, thread_id=thread_id)
-    except Thread.DoesNotExist as exc:
-        raise Http404("No such thread.") from exc
+def _with_query(url: str, query: str, fragment: str = "") -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{query}{fragment}"
 
 
-def _list_context(request: HttpRequest, category: str = "") -> dict[str, Any]:
+def _thread_list(request: HttpRequest, *, category: str = "") -> HttpResponse:
     list_filter = request.GET.get("filter", "")
-    if list_filter not in selectors.ListFilter.values:
-        list_filter = ""
-    topic = text_param(request.GET, "topic", max_length=50)
-    page = selectors.list_threads(
-        viewer=request.user,
-        filters=selectors.ThreadFilters(category=category, topic=topic, list_filter=list_filter),
-        position=decode_cursor(request.GET.get("cursor")),  # a tampered cursor: page 1
+    screen = or_404(
+        lambda: selectors.get_thread_list_screen(
+            viewer=request.user,
+            filters=ThreadFilters(
+                category=category, topic=text_param(request.GET, "topic", max_length=50)
+            ),
+            list_filter=list_filter if list_filter in ListFilter.values else ListFilter.ALL,
+            position=decode_cursor(request.GET.get("cursor")),  # a tampered cursor: page 1
+        )
     )
-    topic_name = selectors.topic_name(slug=topic) if topic else ""
-    return {"page": page, "list_filter": list_filter, "topic": topic, "topic_name": topic_name}
+    return render(request, "community/thread_list.html", {"screen": screen})
 
 
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
-    context = _list_context(request)
-    context["categories"] = list(selectors.list_categories(viewer=request.user))
-    return render(request, "community/thread_list.html", context)
+    return _thread_list(request)
 
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        category = selectors.get_category(viewer=request.user, slug=slug)
-    except ObjectDoesNotExist as exc:
-        raise Http404("No such category.") from exc
-    context = _list_context(request, category=category.slug)
-    context["category"] = category
-    context["categories"] = list(selectors.list_categories(viewer=request.user))
-    context["is_watching"] = isinstance(request.user, User) and selectors.is_watching_category(
-        member=request.user, category=category
-    )
-    return render(request, "community/thread_list.html", context)
+    return _thread_list(request, category=slug)
 
 
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
-    categories = list(selectors.list_categories(viewer=request.user))
-    # Every thread of a category the viewer may open is visible: the kept count is exact.
-    rows = [(category, category.thread_count) for category in categories]
-    return render(request, "community/category_list.html", {"rows": rows})
+    screen = selectors.get_category_list_screen(viewer=request.user)
+    return render(request, "community/category_list.html", {"screen": screen})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_create(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    categories = selectors.list_categories(viewer=member)
+    screen = selectors.get_new_thread_screen(
+        member=member,
+        category_slug=text_param(request.GET, "category", max_length=60),
+        kind=request.GET.get("kind", ""),
+    )
     form = ThreadForm(
         request.POST or None,
-        categories=categories,
-        initial={
-            "category": categories.filter(slug=request.GET.get("category", "")).first(),
-            "kind": request.GET.get("kind", Thread.Kind.DISCUSSION),
-        },
+        categories=screen.categories,
+        initial={"category": screen.initial_category, "kind": screen.initial_kind},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,50 +108,38 @@ def thread_create(request: HttpRequest) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Your thread is up.")
-            return redirect(thread_url(thread) + f"?posted={NEW_THREAD_DRAFT}")
+            return redirect(_with_query(thread_url(thread), f"posted={NEW_THREAD_DRAFT}"))
     return render(
         request,
         "community/thread_form.html",
-        {"form": form, "draft_key": NEW_THREAD_DRAFT, "can_post": policies.can_post(member)},
+        {"form": form, "draft_key": NEW_THREAD_DRAFT, "screen": screen},
         status=400 if request.method == "POST" else 200,
     )
 
 
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
-    thread = _thread_or_404(request, thread_id)
-    expected = slugify(thread.title) or "thread"
-    if slug != expected:
+    screen = or_404(
+        lambda: selectors.get_thread_screen(
+            viewer=request.user, thread_id=thread_id, page=page_param(request.GET)
+        )
+    )
+    if slug != (slugify(screen.thread.title) or "thread"):
         # Titles can change: a temporary redirect that keeps ?page=…
         query = request.GET.urlencode()
-        return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
-    try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
-    page = selectors.get_thread_page(viewer=request.user, thread=thread, page=page_number)
-    engagement.record_view(thread_id=thread.pk)
-    if isinstance(request.user, User) and page.posts:
-        engagement.mark_read(
-            member=request.user,
-            thread_id=thread.pk,
-            number=page.posts[-1].number,
-            known=page.last_read_number,
-        )
-    viewer = request.user
+        return redirect(screen.url + (f"?{query}" if query else ""))
+    engagement.record_thread_visit(
+        viewer=request.user,
+        thread_id=screen.thread.pk,
+        read_to=screen.last_number_shown,
+        known=screen.last_read_number,
+    )
     context = {
-        "thread": thread,
-        "page": page,
+        "screen": screen,
+        "thread": screen.thread,
         "reply_form": ReplyForm(),
-        "draft_key": _reply_draft_key(thread),
+        "draft_key": _reply_draft_key(screen.thread.pk),
         "clear_draft": request.GET.get("posted", ""),
-        "can_reply": isinstance(viewer, User) and policies.can_reply(viewer, thread),
-        "can_post": policies.can_post(viewer),
-        "can_accept": policies.can_accept_answer(viewer, thread),
-        "is_moderator": policies.is_moderator(viewer),
-        "reaction_kinds": Reaction.Kind.choices,
-        "thread_url": thread_url(thread),
-        "solution_url": thread.solution.get_absolute_url() if thread.solution else "",
     }
     return render(request, "community/thread_detail.html", context)
 
@@ -171,7 +148,7 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
 @require_GET
 def thread_unread(request: HttpRequest, thread_id: int) -> HttpResponse:
     """Jump to the first post the member has not read yet."""
-    thread = _thread_or_404(request, thread_id)
+    thread = or_404(lambda: selectors.get_thread(viewer=request.user, thread_id=thread_id))
     number = selectors.first_unread_number(member=_member(request), thread=thread)
     return redirect(thread_url(thread, page=page_of_post(number), post_number=number))
 
@@ -181,100 +158,79 @@ def thread_unread(request: HttpRequest, thread_id: int) -> HttpResponse:
 def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     """POST a reply. GET (optionally ?quote=<post id>) shows the reply form on its own."""
     member = _member(request)
-    thread = _thread_or_404(request, thread_id)
-    initial = {}
     quote = request.GET.get("quote", "")
-    if request.method == "GET" and quote.isascii() and quote.isdigit():
-        quoted = selectors.get_quotable_post(thread=thread, post_id=int(quote))
-        if quoted is not None:
-            handle = quoted.author.handle if quoted.author else "former_member"
-            initial["body"] = quote_markdown(quoted.source, author_handle=handle)
-    form = ReplyForm(request.POST or None, initial=initial)
+    screen = or_404(
+        lambda: selectors.get_reply_screen(
+            member=member,
+            thread_id=thread_id,
+            quote_post_id=int(quote) if quote.isascii() and quote.isdigit() else None,
+        )
+    )
+    form = ReplyForm(request.POST or None, initial={"body": screen.initial_body})
     if request.method == "POST" and form.is_valid():
         try:
-            post = posting.reply(author=member, thread_id=thread.pk, body=form.cleaned_data["body"])
+            post = posting.reply(author=member, thread_id=thread_id, body=form.cleaned_data["body"])
         except DomainError as error:
             form.add_error("body" if error.field in (None, "body") else None, error.message)
         else:
-            url = thread_url(thread, page=page_of_post(post.number))
-            separator = "&" if "?" in url else "?"
-            return redirect(f"{url}{separator}posted={_reply_draft_key(thread)}#post-{post.number}")
+            url = thread_url(screen.thread, page=page_of_post(post.number))
+            query = f"posted={_reply_draft_key(thread_id)}"
+            return redirect(_with_query(url, query, f"#post-{post.number}"))
     return render(
         request,
         "community/reply_form.html",
-        {
-            "thread": thread,
-            "form": form,
-            "draft_key": _reply_draft_key(thread),
-            "thread_url": thread_url(thread),
-        },
+        {"screen": screen, "form": form, "draft_key": _reply_draft_key(thread_id)},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _post_or_404(request: HttpRequest, post_id: int) -> Post:
-    try:
-        return selectors.get_post(viewer=request.user, post_id=post_id)
-    except Post.DoesNotExist as exc:
-        raise Http404("No such post.") from exc
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     member = _member(request)
-    post = _post_or_404(request, post_id)
-    if not policies.can_edit_post(member, post):
-        raise Http404("No such post.")
-    form = PostEditForm(request.POST or None, initial={"body": post.source})
+    screen = or_404(lambda: selectors.get_post_edit_screen(member=member, post_id=post_id))
+    form = PostEditForm(request.POST or None, initial={"body": screen.post.source})
     if request.method == "POST" and form.is_valid():
         try:
-            posting.edit_post(editor=member, post_id=post.pk, body=form.cleaned_data["body"])
+            posting.edit_post(editor=member, post_id=post_id, body=form.cleaned_data["body"])
         except DomainError as error:
             form.add_error("body", error.message)
         else:
             messages.success(request, "Your edit is saved.")
+            post = screen.post
             url = thread_url(post.thread, page=page_of_post(post.number))
-            separator = "&" if "?" in url else "?"
-            return redirect(f"{url}{separator}posted=edit-{post.pk}#post-{post.number}")
+            return redirect(_with_query(url, f"posted=edit-{post.pk}", f"#post-{post.number}"))
     return render(
         request,
         "community/post_edit.html",
-        {
-            "post": post,
-            "form": form,
-            "draft_key": f"edit-{post.pk}",
-            "thread_url": thread_url(post.thread),
-        },
-    )
-
-
-@login_required
-@require_POST
-def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
-    try:
-        posting.delete_post(actor=_member(request), post_id=post.pk)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The post is deleted.")
-    return redirect(
-        thread_url(post.thread, page=page_of_post(post.number), post_number=post.number)
+        {"screen": screen, "form": form, "draft_key": f"edit-{post_id}"},
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @require_GET
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
-    if not policies.can_see_history(request.user, post):
-        raise Http404("No such post.")
-    revisions = list(selectors.list_post_revisions(post=post))
-    return render(
-        request,
-        "community/post_history.html",
-        {"post": post, "revisions": revisions, "thread_url": thread_url(post.thread)},
-    )
+    screen = or_404(lambda: selectors.get_post_history_screen(viewer=request.user, post_id=post_id))
+    return render(request, "community/post_history.html", {"screen": screen})
+
+
+def _back_to_post(request: HttpRequest, post_id: int) -> str:
+    """Where a post action returns to: the post in its thread (404 when invisible)."""
+    post = or_404(lambda: selectors.get_post(viewer=request.user, post_id=post_id))
+    return thread_url(post.thread, page=page_of_post(post.number), post_number=post.number)
+
+
+@login_required
+@require_POST
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    back = _back_to_post(request, post_id)
+    try:
+        posting.delete_post(actor=_member(request), post_id=post_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The post is deleted.")
+    return redirect(back)
 
 
 @login_required
@@ -282,59 +238,63 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
     """Toggle a reaction (kind=like|thanks|…)."""
     member = _member(request)
-    post = _post_or_404(request, post_id)
+    back = _back_to_post(request, post_id)
     kind = request.POST.get("kind", "")
     try:
         if request.POST.get("action") == "remove":
-            engagement.remove_reaction(member=member, post_id=post.pk, kind=kind)
+            engagement.remove_reaction(member=member, post_id=post_id, kind=kind)
         else:
-            engagement.add_reaction(member=member, post_id=post.pk, kind=kind)
+            engagement.add_reaction(member=member, post_id=post_id, kind=kind)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect(
-        thread_url(post.thread, page=page_of_post(post.number), post_number=post.number)
-    )
+    return redirect(back)
+
+
+def _back_to_thread(request: HttpRequest, thread_id: int) -> str:
+    thread = or_404(lambda: selectors.get_thread(viewer=request.user, thread_id=thread_id))
+    return thread_url(thread)
 
 
 @login_required
 @require_POST
 def thread_accept(request: HttpRequest, thread_id: int) -> HttpResponse:
     member = _member(request)
-    thread = _thread_or_404(request, thread_id)
+    back = _back_to_thread(request, thread_id)
+    post = request.POST.get("post", "")
     try:
         if request.POST.get("action") == "unaccept":
-            posting.unaccept_answer(actor=member, thread_id=thread.pk)
+            posting.unaccept_answer(actor=member, thread_id=thread_id)
         else:
-            post_id = int(request.POST.get("post", "0") or 0)
-            posting.accept_answer(actor=member, thread_id=thread.pk, post_id=post_id)
+            posting.accept_answer(
+                actor=member,
+                thread_id=thread_id,
+                post_id=int(post) if post.isascii() and post.isdigit() else 0,
+            )
             messages.success(request, "Marked as the accepted answer.")
-    except (DomainError, ValueError) as error:
-        messages.error(request, getattr(error, "message", "Choose a reply to accept."))
-    return redirect(thread_url(thread))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def thread_watch(request: HttpRequest, thread_id: int) -> HttpResponse:
     member = _member(request)
-    thread = _thread_or_404(request, thread_id)
+    back = _back_to_thread(request, thread_id)
     if request.POST.get("action") == "unwatch":
-        engagement.unwatch_thread(member=member, thread_id=thread.pk)
+        engagement.unwatch_thread(member=member, thread_id=thread_id)
         messages.info(request, "You stopped watching this thread.")
     else:
-        engagement.watch_thread(member=member, thread_id=thread.pk)
+        engagement.watch_thread(member=member, thread_id=thread_id)
         messages.success(request, "You're watching this thread: you'll hear of new replies.")
-    return redirect(thread_url(thread))
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def category_watch(request: HttpRequest, slug: str) -> HttpResponse:
     member = _member(request)
-    try:
-        category = selectors.get_category(viewer=member, slug=slug)
-    except ObjectDoesNotExist as exc:
-        raise Http404("No such category.") from exc
+    category = or_404(lambda: selectors.get_category(viewer=member, slug=slug))
     if request.POST.get("action") == "unwatch":
         engagement.unwatch_category(member=member, category_id=category.pk)
         messages.info(request, f"You stopped watching {category.name}.")
@@ -344,74 +304,47 @@ def category_watch(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("community:category", slug=category.slug)
 
 
+MODERATION_FLAGS = ("is_pinned", "is_pinned_globally", "is_locked")
+
+
 @login_required
 @require_POST
 def thread_moderate(request: HttpRequest, thread_id: int) -> HttpResponse:
-    thread = _thread_or_404(request, thread_id)
+    back = _back_to_thread(request, thread_id)
     flag = request.POST.get("flag", "")
-    value = request.POST.get("value") == "on"
-    if flag not in ("is_pinned", "is_pinned_globally", "is_locked"):
+    if flag not in MODERATION_FLAGS:
         messages.error(request, "Unknown action.")
-        return redirect(thread_url(thread))
+        return redirect(back)
+    value = request.POST.get("value") == "on"
     try:
-        posting.set_thread_state(moderator=_member(request), thread_id=thread.pk, **{flag: value})
-    except DomainError as error:
+        posting.set_thread_state(moderator=_member(request), thread_id=thread_id, **{flag: value})
+    except DomainError as error:  # not a moderator: the tools do not exist for them
         raise Http404(error.message) from error
     messages.success(request, "Thread updated.")
-    return redirect(thread_url(thread))
+    return redirect(back)
 
 
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    results: list[tuple[Post, str]] = []
-    query = ""
-    has_more = False
-    page_number = 1
-    if form.is_valid():
-        data = form.cleaned_data
-        query = data["q"]
-        filters = search.SearchFilters(
-            category=data["category"],
-            topic=data["topic"],
-            author=data["author"],
-            solved={"solved": True, "unsolved": False}.get(data["status"]),
-            after=data["after"],
-            before=data["before"],
-        )
-        try:
-            page_number = min(max(int(request.GET.get("page", "1")), 1), 20)
-        except ValueError:
-            page_number = 1
-        per_page = 20
-        start = (page_number - 1) * per_page
-        posts = list(
-            search.search_posts(viewer=request.user, query=query, filters=filters)[
-                start : start + per_page + 1
-            ]
-        )
-        has_more = len(posts) > per_page
-        results = [(post, search.snippet_html(post, query)) for post in posts[:per_page]]
+    data = form.cleaned_data if form.is_valid() else {}
+    screen = selectors.get_search_screen(
+        viewer=request.user,
+        query=data.get("q", ""),
+        filters=form.filters(),
+        page=page_param(request.GET),
+    )
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
         request,
         "community/search.html",
-        {
-            "form": form,
-            "results": results,
-            "query": query,
-            "has_more": has_more,
-            "page_number": page_number,
-            "query_string": query_string.urlencode(),
-            "categories": list(selectors.list_categories(viewer=request.user)),
-            "topics": selectors.list_topics(),
-        },
+        {"form": form, "screen": screen, "query_string": query_string.urlencode()},
     )
 
 
 @login_required
 @require_GET
 def for_you(request: HttpRequest) -> HttpResponse:
-    recommendations = selectors.for_you(member=_member(request))
-    return render(request, "community/for_you.html", {"recommendations": recommendations})
+    screen = selectors.get_for_you_screen(member=_member(request))
+    return render(request, "community/for_you.html", {"screen": screen})

@@ -1,8 +1,5 @@
-"""Domain errors and how the API shows them.
-
-Services raise subclasses of DomainError; views do not catch them. The DRF handler turns
-them into 400/409 with a message, and ObjectDoesNotExist into 404.
-"""
+"""How the API shows errors: core's DomainError as 400/403/409 with a message and a stable
+code, ObjectDoesNotExist as 404, Django's ValidationError as 400 with field messages."""
 
 from __future__ import annotations
 
@@ -10,31 +7,15 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-
-class DomainError(Exception):
-    """A business rule refused the request. `code` is stable for API clients."""
-
-    status_code: int = status.HTTP_400_BAD_REQUEST
-    code = "invalid"
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class ConflictError(DomainError):
-    """The request conflicts with the current state (already done, taken, full)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
+from core.exceptions import DomainError
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, taught Hearth's domain errors and Django's lookups and validation."""
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:

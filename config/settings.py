@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "members",
     "community",
     "events",
+    # Wiring last: connects the cross-layer hooks once every app is ready (config/wiring.py)
+    "config.apps.WiringConfig",
 ]
 
 MIDDLEWARE = [

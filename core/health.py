@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.db import connections
 
@@ -22,7 +23,9 @@ def check_database() -> str | None:
 
 def check_broker() -> str | None:
     """None when the Celery broker is reachable, else what went wrong."""
-    from config.celery import app
+    # The process's Celery app (config.celery makes Hearth's app the current one when Django
+    # starts), reached without importing the wiring layer above core.
+    app = current_app
 
     if app.conf.broker_url.startswith("filesystem://"):
         folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])  # type: ignore[arg-type]  # settings dict values are typed as object

@@ -15,4 +15,5 @@ def list_deliveries() -> QuerySet[Delivery]:
 
 
 def get_delivery(*, delivery_id: int) -> Delivery:
+    """One message of the outbox, bodies included. Raises Delivery.DoesNotExist."""
     return Delivery.objects.get(pk=delivery_id)

@@ -14,7 +14,7 @@ from typing import IO
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from config.exceptions import DomainError
+from core.exceptions import DomainError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 LARGE_SIZE = 256

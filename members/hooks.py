@@ -1,21 +1,31 @@
-"""Extension points that higher layers fill.
+"""Extension points that higher layers fill: the typed contract of each cross-layer call.
 
-members sits below community and events, so it cannot import their models. Each higher
-app registers what it knows about a member in its AppConfig.ready(): a section of the
-member's data export, and a section of recent activity on the profile page.
+members sits below community and events, so it cannot import their models. Each hook is a
+Protocol here; the implementations live in the higher apps, and every registration is made
+in one visible place, `config/wiring.py`, when Django starts. To follow a call across the
+layers, read the Protocol here, then the line in config/wiring.py that names the function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from members.models import User
     from members.policies import Viewer
 
-ExportSection = Callable[["User"], Any]
+
+class ExportSection(Protocol):
+    """Returns JSON-ready data for one section of `member`'s data export (only theirs)."""
+
+    def __call__(self, member: User, /) -> Any: ...
+
+
+class ProfileSectionLoader(Protocol):
+    """Returns the data of one profile block, limited to what `viewer` may see."""
+
+    def __call__(self, member: User, viewer: Viewer, /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -24,39 +34,51 @@ class ProfileSection:
 
     name: str
     template: str
-    load: Callable[[User, Viewer], Any]
+    load: ProfileSectionLoader
 
 
-DeletionStep = Callable[["User"], None]
+class DeletionStep(Protocol):
+    """Runs inside the account-deletion transaction, before the member's row goes: for
+    derived data that a CASCADE alone would leave wrong (counters, for example)."""
 
-_EXPORT_SECTIONS: dict[str, ExportSection] = {}
-_DELETION_STEPS: dict[str, DeletionStep] = {}
-_PROFILE_SECTIONS: dict[str, ProfileSection] = {}
+    def __call__(self, member: User, /) -> None: ...
+
+
+@dataclass
+class _Registry:
+    export_sections: dict[str, ExportSection]
+    profile_sections: dict[str, ProfileSection]
+    deletion_steps: dict[str, DeletionStep]
+
+
+_registry = _Registry(export_sections={}, profile_sections={}, deletion_steps={})
 
 
 def register_export_section(name: str, section: ExportSection) -> None:
     """Add (or replace) the section `name` of every data export."""
-    _EXPORT_SECTIONS[name] = section
+    _registry.export_sections[name] = section
 
 
 def export_sections() -> dict[str, ExportSection]:
-    return dict(_EXPORT_SECTIONS)
+    """The registered export sections by name, in registration order."""
+    return dict(_registry.export_sections)
 
 
 def register_profile_section(section: ProfileSection) -> None:
     """Add (or replace) a block of recent activity on profile pages."""
-    _PROFILE_SECTIONS[section.name] = section
+    _registry.profile_sections[section.name] = section
 
 
 def profile_sections() -> list[ProfileSection]:
-    return list(_PROFILE_SECTIONS.values())
+    """The registered profile blocks, in registration order."""
+    return list(_registry.profile_sections.values())
 
 
 def register_deletion_step(name: str, step: DeletionStep) -> None:
-    """Run `step(member)` inside the account-deletion transaction, before the row goes:
-    for derived data that a CASCADE alone would leave wrong (counters, for example)."""
-    _DELETION_STEPS[name] = step
+    """Run `step(member)` inside the account-deletion transaction, before the row goes."""
+    _registry.deletion_steps[name] = step
 
 
 def deletion_steps() -> list[DeletionStep]:
-    return list(_DELETION_STEPS.values())
+    """The registered deletion steps, in registration order."""
+    return list(_registry.deletion_steps.values())

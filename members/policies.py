@@ -11,6 +11,7 @@ Viewer = User | AnonymousUser
 
 
 def is_member(viewer: Viewer) -> bool:
+    """Signed in with an active account."""
     return bool(viewer.is_authenticated and viewer.is_active)
 
 
@@ -23,12 +24,14 @@ def visible_members(viewer: Viewer) -> QuerySet[User]:
 
 
 def can_view_profile(viewer: Viewer, member: User) -> bool:
+    """An active member's profile: public ones for everyone, members-only ones for members."""
     if not member.is_active:
         return False
     return member.profile_visibility == ProfileVisibility.EVERYONE or is_member(viewer)
 
 
 def can_see_birthday(viewer: Viewer, member: User) -> bool:
+    """Shown when the member chose so; always to the member themself."""
     return member.shows_birthday or (viewer.is_authenticated and viewer.pk == member.pk)
 
 

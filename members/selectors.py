@@ -5,23 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from core.models import Topic
 from members.hooks import export_sections, profile_sections
-from members.models import MemberGoal, NotificationSetting, Tier, User
+from members.models import ContentGoal, MemberGoal, NotificationSetting, SkillLevel, Tier, User
 from members.notifications import KINDS
-from members.policies import Viewer, can_view_profile, visible_members
+from members.policies import (
+    Viewer,
+    can_edit_profile,
+    can_see_birthday,
+    can_view_profile,
+    visible_members,
+)
+
+DIRECTORY_PAGE_SIZE = 24
 
 
 @dataclass(frozen=True)
 class DirectoryFilters:
+    """What narrows the directory; empty values mean "any"."""
+
     query: str = ""
     skill_level: str = ""
     topic: str = ""
     goal: str = ""
     tier: str = ""
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(vars(self).values())
 
 
 def _with_topics_and_goals(members: QuerySet[User]) -> QuerySet[User]:
@@ -54,35 +69,107 @@ def list_members(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[User]
 
 def get_profile_or_none(*, viewer: Viewer, handle: str) -> User | None:
     """The member with this handle (any letter case) if the viewer may see the profile."""
-    member = _with_topics_and_goals(
-        User.objects.filter(handle__iexact=handle, is_active=True)
-    ).first()
+    member = _with_topics_and_goals(members_with_handle(handle).filter(is_active=True)).first()
     if member is None or not can_view_profile(viewer, member):
         return None
     return member
 
 
 def list_topics() -> list[Topic]:
+    """Every topic, in the taxonomy's order."""
     return list(Topic.objects.only("slug", "name"))
 
 
 def list_tiers() -> list[Tier]:
+    """Every tier, lowest first."""
     return list(Tier.objects.only("slug", "name"))
 
 
+@dataclass(frozen=True)
+class DirectoryScreen:
+    """The member directory (page and API): a page of members and the filter choices.
+
+    The filter choices are lazy querysets: the page's form reads them (one query each), the
+    API, which shows no form, never does.
+    """
+
+    page: Page[User]
+    filters: DirectoryFilters
+    topics: QuerySet[Topic]
+    tiers: QuerySet[Tier]
+    skill_levels: list[tuple[str, str]]
+    goals: list[tuple[str, str]]
+
+    @property
+    def goal_labels(self) -> dict[str, str]:
+        return dict(self.goals)
+
+
+def get_directory_screen(
+    *, viewer: Viewer, filters: DirectoryFilters, page: int
+) -> DirectoryScreen:
+    """Page `page` of the directory (a page past the end shows the last) with the filter
+    choices. A fixed number of queries: count, members, their topics and goals (and, when
+    the page's form reads them, topics and tiers)."""
+    members = list_members(viewer=viewer, filters=filters)
+    return DirectoryScreen(
+        page=Paginator(members, DIRECTORY_PAGE_SIZE).get_page(page),
+        filters=filters,
+        topics=Topic.objects.only("slug", "name"),
+        tiers=Tier.objects.only("slug", "name"),
+        skill_levels=list(SkillLevel.choices),
+        goals=list(ContentGoal.choices),
+    )
+
+
+@dataclass(frozen=True)
+class ProfileScreen:
+    """A member's profile page (and the API's member detail): everything it shows."""
+
+    member: User
+    topics: list[Topic]
+    goals: list[str]
+    shows_birthday: bool
+    is_own_profile: bool
+    can_edit: bool
+    activity: list[LoadedSection]
+
+
+def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
+    """The profile of the member with this handle (any letter case), with the activity
+    blocks other apps contribute. Raises User.DoesNotExist when there is no such active
+    member or the viewer may not see the profile."""
+    member = get_profile_or_none(viewer=viewer, handle=handle)
+    if member is None:
+        raise User.DoesNotExist
+    is_own = bool(viewer.is_authenticated and viewer.pk == member.pk)
+    return ProfileScreen(
+        member=member,
+        topics=list(member.topics.all()),
+        goals=[ContentGoal(g.goal).label for g in member.goals.all()],
+        shows_birthday=bool(can_see_birthday(viewer, member) and member.birthday_month),
+        is_own_profile=is_own,
+        can_edit=can_edit_profile(viewer, member),
+        activity=profile_activity(member=member, viewer=viewer),
+    )
+
+
 def has_api_token(*, member: User) -> bool:
+    """Whether the member has an API token (the key itself is shown once, at creation)."""
     from rest_framework.authtoken.models import Token
 
     return bool(Token.objects.filter(user=member).exists())
 
 
-def by_handle(handle: str) -> QuerySet[User]:
-    """Members whose handle matches in any letter case, through the Lower(handle) index."""
-    return User.objects.annotate(handle_lower=Lower("handle")).filter(handle_lower=handle.lower())
+def members_with_handle(handle: str) -> QuerySet[User]:
+    """The account whose handle is `handle` in any letter case: the one lookup by handle
+    (profile page, API, author filters), on the unique Lower(handle) index."""
+    return User.objects.alias(handle_lower=Lower("handle")).filter(handle_lower=handle.lower())
 
 
 def member_exists(*, handle: str) -> bool:
-    return bool(by_handle(handle).filter(is_active=True).exists())
+    """Whether an active account has this handle (any letter case)."""
+    return bool(members_with_handle(handle).filter(is_active=True).exists())
 
 
 def get_notification_preferences(*, member: User) -> dict[str, tuple[bool, bool]]:
@@ -101,6 +188,8 @@ def wants_notification(*, member: User, kind: str, channel: str) -> bool:
 
 @dataclass(frozen=True)
 class LoadedSection:
+    """A profile block with its data loaded."""
+
     name: str
     template: str
     data: Any

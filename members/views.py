@@ -6,15 +6,12 @@ import json
 import time
 from collections.abc import Callable
 
+from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
-
-# allauth keeps the session's sign-in records here; it has no public accessor for them.
-from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +20,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.exceptions import DomainError
+from core.exceptions import DomainError
+from core.http import page_param
 from core.params import text_param
 from members import selectors, services
 from members.forms import (
@@ -34,9 +32,8 @@ from members.forms import (
     ProfileForm,
 )
 from members.models import ContentGoal, SkillLevel, User
-from members.policies import can_see_birthday, is_member
+from members.policies import is_member
 
-DIRECTORY_PAGE_SIZE = 24
 ViewFunc = Callable[..., HttpResponse]
 
 
@@ -68,24 +65,17 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @require_GET
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     """A member's public face. Members-only profiles ask visitors to sign in."""
-    member = selectors.get_profile_or_none(viewer=request.user, handle=handle)
-    if member is None:
+    try:
+        screen = selectors.get_profile_screen(viewer=request.user, handle=handle)
+    except User.DoesNotExist:
         if not is_member(request.user) and selectors.member_exists(handle=handle):
             return render(
                 request, "members/profile_members_only.html", {"handle": handle}, status=403
             )
-        raise Http404("No such member.")
-    if member.handle != handle:
-        return redirect("members:profile", handle=member.handle, permanent=True)
-    context = {
-        "member": member,
-        "topics": list(member.topics.all()),
-        "goals": [ContentGoal(g.goal).label for g in member.goals.all()],
-        "shows_birthday": can_see_birthday(request.user, member) and member.birthday_month,
-        "is_own_profile": request.user.is_authenticated and request.user.pk == member.pk,
-        "activity": selectors.profile_activity(member=member, viewer=request.user),
-    }
-    return render(request, "members/profile_detail.html", context)
+        raise Http404("No such member.") from None
+    if screen.member.handle != handle:
+        return redirect("members:profile", handle=screen.member.handle, permanent=True)
+    return render(request, "members/profile_detail.html", {"screen": screen})
 
 
 @require_GET
@@ -93,28 +83,20 @@ def directory(request: HttpRequest) -> HttpResponse:
     """Find peers by name, skill, topic, content goal and tier."""
     skill = text_param(request.GET, "skill", max_length=20)
     goal = text_param(request.GET, "goal", max_length=20)
-    filters = selectors.DirectoryFilters(
-        query=text_param(request.GET, "q", max_length=100),
-        skill_level=skill if skill in SkillLevel.values else "",
-        topic=text_param(request.GET, "topic", max_length=50),
-        goal=goal if goal in ContentGoal.values else "",
-        tier=text_param(request.GET, "tier", max_length=40),
+    screen = selectors.get_directory_screen(
+        viewer=request.user,
+        filters=selectors.DirectoryFilters(
+            query=text_param(request.GET, "q", max_length=100),
+            skill_level=skill if skill in SkillLevel.values else "",
+            topic=text_param(request.GET, "topic", max_length=50),
+            goal=goal if goal in ContentGoal.values else "",
+            tier=text_param(request.GET, "tier", max_length=40),
+        ),
+        page=page_param(request.GET),
     )
-    members = selectors.list_members(viewer=request.user, filters=filters)
-    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "page": page,
-        "filters": filters,
-        "query_string": query.urlencode(),
-        "skill_levels": SkillLevel.choices,
-        "goals": ContentGoal.choices,
-        "goal_labels": dict(ContentGoal.choices),
-        "topics": selectors.list_topics(),
-        "tiers": selectors.list_tiers(),
-        "is_filtered": any(vars(filters).values()),
-    }
+    context = {"screen": screen, "query_string": query.urlencode()}
     return render(request, "members/directory.html", context)
 
 

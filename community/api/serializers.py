@@ -7,8 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community import search
 from community.models import Category, Post, PostRevision, Reaction, Thread
+from community.selectors import ThreadScreen
 from core.models import Topic
 
 HANDLE_HELP = "The author's handle, or null for a former member."
@@ -68,17 +68,41 @@ class ThreadSummarySerializer(serializers.ModelSerializer[Thread]):
         return read_numbers.get(thread.pk)
 
 
+class ThreadPermissionsSerializer(serializers.Serializer[Any]):
+    """What the viewer may do with the thread (the thread screen's permissions)."""
+
+    can_reply = serializers.BooleanField(help_text="Reply (the thread is open, or a moderator).")
+    can_post = serializers.BooleanField(help_text="Write at all (a verified email).")
+    can_accept = serializers.BooleanField(help_text="Accept an answer (asker or moderator).")
+    can_edit = serializers.BooleanField(help_text="Change the title and topics.")
+    can_moderate = serializers.BooleanField(help_text="Pin and lock.")
+    can_watch = serializers.BooleanField(help_text="Watch the thread (signed in).")
+
+
 class ThreadDetailSerializer(ThreadSummarySerializer):
-    """One thread; `last_read_number` and `is_watching` come from the context."""
+    """One thread; `last_read_number`, `is_watching` and `permissions` come from the
+    context's `screen` (the thread screen)."""
 
     is_watching = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
 
     class Meta(ThreadSummarySerializer.Meta):
-        fields = (*ThreadSummarySerializer.Meta.fields, "is_watching")
+        fields = (*ThreadSummarySerializer.Meta.fields, "is_watching", "permissions")
         read_only_fields = fields
 
+    def _screen(self) -> ThreadScreen:
+        screen: ThreadScreen = self.context["screen"]
+        return screen
+
+    def get_last_read_number(self, thread: Thread) -> int | None:
+        return self._screen().last_read_number
+
     def get_is_watching(self, thread: Thread) -> bool:
-        return bool(self.context.get("is_watching", False))
+        return self._screen().is_watching
+
+    @extend_schema_field(ThreadPermissionsSerializer)
+    def get_permissions(self, thread: Thread) -> dict[str, Any]:
+        return dict(ThreadPermissionsSerializer(self._screen().permissions).data)
 
 
 class ReactionCountsSerializer(serializers.Serializer[Any]):
@@ -146,36 +170,27 @@ class PostRevisionSerializer(serializers.ModelSerializer[PostRevision]):
         read_only_fields = fields
 
 
-class SearchResultSerializer(serializers.ModelSerializer[Post]):
-    """A post found by search; `snippet` is cut around the context's `query`."""
+class SearchResultSerializer(serializers.Serializer[Any]):
+    """A post found by search (a row of the search screen)."""
 
-    thread_id = serializers.IntegerField()
-    thread_title = serializers.CharField(source="thread.title")
-    category = serializers.CharField(source="thread.category.slug")
-    author = serializers.CharField(source="author.handle", allow_null=True, help_text=HANDLE_HELP)
-    snippet = serializers.SerializerMethodField(
-        help_text="Safe HTML: an escaped excerpt with the matches in <mark>."
+    id = serializers.IntegerField(source="post.pk")
+    number = serializers.IntegerField(source="post.number")
+    thread_id = serializers.IntegerField(source="post.thread_id")
+    thread_title = serializers.CharField(source="post.thread.title")
+    category = serializers.CharField(source="post.thread.category.slug")
+    author = serializers.CharField(
+        source="post.author.handle", allow_null=True, help_text=HANDLE_HELP
     )
-
-    class Meta:
-        model = Post
-        fields = (
-            "id",
-            "number",
-            "thread_id",
-            "thread_title",
-            "category",
-            "author",
-            "snippet",
-            "created_at",
-        )
-        read_only_fields = fields
-
-    def get_snippet(self, post: Post) -> str:
-        return search.snippet_html(post, self.context["query"])
+    snippet = serializers.CharField(
+        source="snippet_html", help_text="Safe HTML: an escaped excerpt with the matches in <mark>."
+    )
+    created_at = serializers.DateTimeField(source="post.created_at")
+    is_accepted_answer = serializers.BooleanField(source="is_solution")
 
 
 class RecommendationSerializer(serializers.Serializer[Any]):
+    """A thread picked for the member (a row of the For you screen)."""
+
     thread = ThreadSummarySerializer()
     reason = serializers.CharField(help_text="Why it was picked, in one line.")
 

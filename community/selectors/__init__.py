@@ -1,64 +1,112 @@
 """Reads for forum pages and the API. A page costs a fixed number of queries.
 
-The reads live in submodules by subdomain (threads, categories, thread_page, feeds, profiles);
-this package re-exports them, so callers keep writing `selectors.list_threads(...)`. Tuning
-constants (THREADS_PER_PAGE, FOR_YOU_SIZE…) stay in their submodule: patch them there.
+Each screen (a page and its API twin) reads everything it shows from one selector,
+`get_<screen>_screen(...)`, which returns a frozen dataclass, permissions included. The
+reads live in submodules by subdomain (threads, categories, thread_page, feeds, search_page,
+profiles); this package re-exports them, so callers write `selectors.get_thread_screen(...)`.
+Tuning constants (THREADS_PER_PAGE, FOR_YOU_SIZE…) stay in their submodule: patch them there.
 """
 
 from community.selectors.categories import (
+    CategoryListScreen,
+    CategoryRow,
     find_category,
     get_category,
+    get_category_list_screen,
     is_watching_category,
     list_categories,
     list_topics,
     topic_name,
 )
-from community.selectors.feeds import Recommendation, for_you
+from community.selectors.composer import (
+    NewThreadScreen,
+    PostEditScreen,
+    ReplyScreen,
+    get_new_thread_screen,
+    get_post_edit_screen,
+    get_reply_screen,
+)
+from community.selectors.feeds import ForYouScreen, Recommendation, for_you, get_for_you_screen
+from community.selectors.filters import ThreadFilters, apply_thread_filters
 from community.selectors.profiles import (
     export_posts,
     export_threads,
     recent_posts_by,
     recent_threads_by,
 )
+from community.selectors.search_page import SearchResultRow, SearchScreen, get_search_screen
 from community.selectors.thread_page import (
+    PostHistoryScreen,
+    PostRow,
+    PostScreen,
     ReaderState,
-    ThreadPage,
+    ThreadPermissions,
+    ThreadScreen,
     first_unread_number,
     get_post,
+    get_post_history_screen,
+    get_post_screen,
     get_quotable_post,
     get_reader_state,
     get_thread,
-    get_thread_page,
+    get_thread_screen,
     list_post_revisions,
     page_count,
     reactions_given,
 )
 from community.selectors.threads import (
     ListFilter,
-    ThreadFilters,
     ThreadListPage,
+    ThreadListScreen,
+    ThreadRow,
+    get_thread_list_screen,
     list_threads,
     read_numbers,
+    thread_row,
 )
 
 __all__ = [
+    "CategoryListScreen",
+    "CategoryRow",
+    "ForYouScreen",
     "ListFilter",
+    "NewThreadScreen",
+    "PostEditScreen",
+    "PostHistoryScreen",
+    "PostRow",
+    "PostScreen",
     "ReaderState",
     "Recommendation",
+    "ReplyScreen",
+    "SearchResultRow",
+    "SearchScreen",
     "ThreadFilters",
     "ThreadListPage",
-    "ThreadPage",
+    "ThreadListScreen",
+    "ThreadPermissions",
+    "ThreadRow",
+    "ThreadScreen",
+    "apply_thread_filters",
     "export_posts",
     "export_threads",
     "find_category",
     "first_unread_number",
     "for_you",
     "get_category",
+    "get_category_list_screen",
+    "get_for_you_screen",
+    "get_new_thread_screen",
     "get_post",
+    "get_post_edit_screen",
+    "get_post_history_screen",
+    "get_post_screen",
     "get_quotable_post",
     "get_reader_state",
+    "get_reply_screen",
+    "get_search_screen",
     "get_thread",
-    "get_thread_page",
+    "get_thread_list_screen",
+    "get_thread_screen",
     "is_watching_category",
     "list_categories",
     "list_post_revisions",
@@ -69,5 +117,6 @@ __all__ = [
     "read_numbers",
     "recent_posts_by",
     "recent_threads_by",
+    "thread_row",
     "topic_name",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from community import policies
@@ -17,6 +19,33 @@ def list_categories(*, viewer: Viewer) -> QuerySet[Category]:
         policies.visible_categories(viewer)
         .select_related("minimum_tier")
         .order_by("position", "name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One category on the categories page, with its link."""
+
+    category: Category
+    url: str
+    thread_count: int
+
+
+@dataclass(frozen=True)
+class CategoryListScreen:
+    """The categories page (and the API's category list)."""
+
+    rows: list[CategoryRow]
+
+
+def get_category_list_screen(*, viewer: Viewer) -> CategoryListScreen:
+    """Every category the viewer may open, in order, with its thread count (exact: every
+    thread of a category the viewer may open is visible to them). One query."""
+    return CategoryListScreen(
+        rows=[
+            CategoryRow(category=c, url=c.get_absolute_url(), thread_count=c.thread_count)
+            for c in list_categories(viewer=viewer)
+        ]
     )
 
 
@@ -37,12 +66,15 @@ def get_category(*, viewer: Viewer, slug: str) -> Category:
 
 
 def is_watching_category(*, member: User, category: Category) -> bool:
+    """Whether the member watches the whole category."""
     return bool(Subscription.objects.filter(member=member, category=category).exists())
 
 
 def topic_name(*, slug: str) -> str:
+    """The display name of a topic slug ("" for an unknown one)."""
     return Topic.objects.filter(slug=slug).values_list("name", flat=True).first() or ""
 
 
 def list_topics() -> list[Topic]:
+    """Every topic, in the taxonomy's order."""
     return list(Topic.objects.only("slug", "name"))

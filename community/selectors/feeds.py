@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from community import policies
 from community.models import Post, ReadState, Subscription, Thread
-from community.selectors.threads import LIST_RELATED, _topics_prefetch
+from community.selectors.threads import LIST_RELATED, ThreadRow, _topics_prefetch, thread_row
 from members.models import User
 
 FOR_YOU_CANDIDATES = 300
@@ -19,17 +19,26 @@ FOR_YOU_SIZE = 30
 
 @dataclass(frozen=True)
 class Recommendation:
+    """A thread picked for a member, why, and its score."""
+
     thread: Thread
     reason: str
     score: float
 
 
 def for_you(*, member: User) -> list[Recommendation]:
-    """Threads ranked for this member, each with a one-line reason.
+    """Threads ranked for this member, each with a one-line reason (see _rank)."""
+    return _rank(member)[0]
+
+
+def _rank(member: User) -> tuple[list[Recommendation], dict[int, int]]:
+    """Threads ranked for this member, each with a one-line reason, and the member's read
+    markers of the candidates (thread id -> last post number read).
 
     Signals: their topics (strongest), categories they watch or post in, questions at their
-    level that nobody answered, and freshness. Costs five queries whatever the community's
-    size: the candidates are the latest FOR_YOU_CANDIDATES visible threads.
+    level that nobody answered, and freshness; never the member's own threads. Costs five
+    queries whatever the community's size: the candidates are the latest FOR_YOU_CANDIDATES
+    visible threads.
     """
     topic_ids = set(member.topics.values_list("id", flat=True))
     watched_categories = set(
@@ -46,6 +55,7 @@ def for_you(*, member: User) -> list[Recommendation]:
     candidates = list(
         policies.visible_threads(member)
         .filter(last_activity_at__gte=now - FOR_YOU_WINDOW)
+        .exclude(author=member)  # a member's own threads are never recommended to them
         .select_related(*LIST_RELATED)
         .prefetch_related(_topics_prefetch())
         .order_by("-last_activity_at", "-id")[:FOR_YOU_CANDIDATES]
@@ -71,11 +81,27 @@ def for_you(*, member: User) -> list[Recommendation]:
         if shared:
             score += 2.0 + 0.5 * (len(shared) - 1)
             reason = f"Because you follow {shared[0].name}"
-        if thread.author_id == member.pk:
-            score -= 2.0
         seen = read.get(thread.pk)
         if seen is not None and seen >= thread.post_count:
             score -= 1.5
         ranked.append(Recommendation(thread=thread, reason=reason, score=round(score, 3)))
     ranked.sort(key=lambda r: (-r.score, -r.thread.last_activity_at.timestamp()))
-    return ranked[:FOR_YOU_SIZE]
+    return ranked[:FOR_YOU_SIZE], read
+
+
+@dataclass(frozen=True)
+class ForYouScreen:
+    """The For you page (and its API twin): ranked threads, each with its reason."""
+
+    rows: list[ThreadRow]
+
+
+def get_for_you_screen(*, member: User) -> ForYouScreen:
+    """Threads picked for the member (see for_you), as list rows with unread markers."""
+    picks, read = _rank(member)
+    return ForYouScreen(
+        rows=[
+            thread_row(pick.thread, read_numbers=read, shows_unread=True, reason=pick.reason)
+            for pick in picks
+        ]
+    )

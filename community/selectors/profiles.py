@@ -11,6 +11,7 @@ from members.policies import Viewer
 
 
 def recent_threads_by(member: User, viewer: Viewer) -> list[Thread]:
+    """The member's five newest threads the viewer may see (a profile block)."""
     return list(
         policies.visible_threads(viewer)
         .filter(author=member)
@@ -20,6 +21,7 @@ def recent_threads_by(member: User, viewer: Viewer) -> list[Thread]:
 
 
 def recent_posts_by(member: User, viewer: Viewer) -> list[Post]:
+    """The member's five newest live replies the viewer may see (a profile block)."""
     return list(
         policies.visible_posts(viewer)
         .filter(author=member, is_deleted=False, number__gt=1)
@@ -30,6 +32,7 @@ def recent_posts_by(member: User, viewer: Viewer) -> list[Post]:
 
 
 def export_threads(member: User) -> list[dict[str, Any]]:
+    """Every thread the member started, for their data export."""
     return [
         {
             "id": t.pk,
@@ -43,6 +46,7 @@ def export_threads(member: User) -> list[dict[str, Any]]:
 
 
 def export_posts(member: User) -> list[dict[str, Any]]:
+    """Every post the member wrote (deleted ones too), for their data export."""
     return [
         {
             "id": p.pk,

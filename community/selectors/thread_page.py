@@ -1,4 +1,4 @@
-"""One thread and its posts: the thread page, the reader's state, reactions, single posts."""
+"""One thread and its posts: the thread screen (page and API), single posts, revisions."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from members.policies import Viewer
 
 
 def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
-    """Raises Thread.DoesNotExist for a thread the viewer may not see (a 404)."""
+    """The thread with what its header shows loaded. Raises Thread.DoesNotExist for a thread
+    the viewer may not see (a 404)."""
     return (
         policies.visible_threads(viewer)
         .select_related(
@@ -27,15 +28,80 @@ def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
     )
 
 
-@dataclass
-class ThreadPage:
+def page_count(thread: Thread) -> int:
+    """How many pages of POSTS_PER_PAGE the thread has (at least one)."""
+    return max(math.ceil(thread.post_count / POSTS_PER_PAGE), 1)
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    """One reaction kind under a post: its count and whether the viewer gave it."""
+
+    kind: str
+    label: str
+    count: int
+    is_given: bool
+
+
+def reaction_counts(post: Post, given: list[str]) -> list[ReactionCount]:
+    """Every reaction kind of `post` in display order, with the counts kept on the row."""
+    return [
+        ReactionCount(
+            kind=kind,
+            label=label,
+            count=getattr(post, f"{kind}_count"),
+            is_given=kind in given,
+        )
+        for kind, label in Reaction.Kind.choices
+    ]
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One post as the thread screen shows it, with what the viewer may do to it."""
+
+    post: Post
+    my_reactions: list[str]
+    reactions: list[ReactionCount]
+    can_react: bool
+    is_solution: bool
+    is_by_thread_author: bool
+    is_first_unread: bool
+    can_edit: bool
+    can_delete: bool
+    can_see_history: bool
+    can_quote: bool
+    can_accept: bool
+
+
+@dataclass(frozen=True)
+class ThreadPermissions:
+    """What the viewer may do on the thread screen, decided once by community.policies."""
+
+    can_reply: bool
+    can_post: bool
+    can_accept: bool
+    can_moderate: bool
+    can_watch: bool
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class ThreadScreen:
+    """Everything the thread page and its API twins show, permissions included.
+
+    `rows` is one page of posts (empty when the caller asked for the thread alone).
+    """
+
     thread: Thread
-    posts: list[Post]
+    rows: list[PostRow]
     number: int
     page_count: int
-    reacted: dict[int, list[str]]
     is_watching: bool
     last_read_number: int | None
+    permissions: ThreadPermissions
+    url: str
+    solution_url: str
 
     @property
     def has_previous(self) -> bool:
@@ -45,39 +111,96 @@ class ThreadPage:
     def has_next(self) -> bool:
         return self.number < self.page_count
 
+    @property
+    def posts(self) -> list[Post]:
+        return [row.post for row in self.rows]
 
-def page_count(thread: Thread) -> int:
-    return max(math.ceil(thread.post_count / POSTS_PER_PAGE), 1)
+    @property
+    def reactions(self) -> dict[int, list[str]]:
+        """post id -> the reaction kinds the viewer gave it (for the API serializer)."""
+        return {row.post.pk: row.my_reactions for row in self.rows}
+
+    @property
+    def last_number_shown(self) -> int | None:
+        """The highest post number on this page: how far reading it takes the member."""
+        return self.rows[-1].post.number if self.rows else None
 
 
-def get_thread_page(*, viewer: Viewer, thread: Thread, page: int) -> ThreadPage:
-    """One page of a thread's posts, by post number range: no OFFSET, whatever the page."""
+def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> ThreadScreen:
+    """The thread screen: the thread, page `page` of its posts (None: no posts, for the API's
+    thread detail) with each post's permissions, the reader's state and the thread's
+    permissions. A page beyond the last shows the last. Raises Thread.DoesNotExist (a 404).
+
+    Costs a fixed number of queries whatever the thread's length: thread, topics, posts,
+    and for a member read state, watching and reactions (posts are read by number range,
+    never by OFFSET).
+    """
+    thread = get_thread(viewer=viewer, thread_id=thread_id)
     pages = page_count(thread)
-    number = min(max(page, 1), pages)
+    state = get_reader_state(viewer=viewer, thread=thread)
+    can_moderate = policies.is_moderator(viewer)
+    permissions = ThreadPermissions(
+        can_reply=isinstance(viewer, User) and policies.can_reply(viewer, thread),
+        can_post=policies.can_post(viewer),
+        can_accept=policies.can_accept_answer(viewer, thread),
+        can_moderate=can_moderate,
+        can_watch=isinstance(viewer, User),
+        can_edit=policies.can_edit_thread(viewer, thread),
+    )
+    number = min(max(page or 1, 1), pages)
+    rows: list[PostRow] = []
+    if page is not None:
+        posts = _page_of_posts(thread, number)
+        reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
+        can_quote = permissions.can_reply and permissions.can_post
+        first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
+        for post in posts:
+            post.thread = thread  # the loaded thread: policies read it without a query
+            rows.append(
+                PostRow(
+                    post=post,
+                    my_reactions=reacted.get(post.pk, []),
+                    reactions=reaction_counts(post, reacted.get(post.pk, [])),
+                    can_react=bool(isinstance(viewer, User) and viewer.pk != post.author_id),
+                    is_solution=post.pk == thread.solution_id,
+                    is_by_thread_author=bool(
+                        post.number > 1 and post.author_id and post.author_id == thread.author_id
+                    ),
+                    is_first_unread=post.number > 1 and post.number == first_unread,
+                    can_edit=policies.can_edit_post(viewer, post),
+                    can_delete=policies.can_delete_post(viewer, post),
+                    can_see_history=policies.can_see_history(viewer, post),
+                    can_quote=can_quote and not post.is_deleted,
+                    can_accept=permissions.can_accept and post.number > 1 and not post.is_deleted,
+                )
+            )
+    return ThreadScreen(
+        thread=thread,
+        rows=rows,
+        number=number,
+        page_count=pages,
+        is_watching=state.is_watching,
+        last_read_number=state.last_read_number,
+        permissions=permissions,
+        url=thread.get_absolute_url(),
+        solution_url=thread.solution.get_absolute_url() if thread.solution else "",
+    )
+
+
+def _page_of_posts(thread: Thread, number: int) -> list[Post]:
     first = (number - 1) * POSTS_PER_PAGE + 1
-    posts = list(
+    return list(
         Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
         .select_related("author", "author__tier")
         .defer("search_vector")
         .order_by("number")[:POSTS_PER_PAGE]  # the LIMIT steers the planner to the index
     )
-    state = get_reader_state(viewer=viewer, thread=thread)
-    reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
-    for post in posts:
-        post.viewer_reactions = reacted.get(post.pk, [])  # type: ignore[attr-defined]  # for the template
-    return ThreadPage(
-        thread=thread,
-        posts=posts,
-        number=number,
-        page_count=pages,
-        reacted=reacted,
-        is_watching=state.is_watching,
-        last_read_number=state.last_read_number,
-    )
 
 
 @dataclass(frozen=True)
 class ReaderState:
+    """How far the member read a thread and whether they watch it."""
+
     last_read_number: int | None = None
     is_watching: bool = False
 
@@ -131,7 +254,23 @@ def first_unread_number(*, member: User, thread: Thread) -> int:
     return min(read + 1, thread.post_count)
 
 
+@dataclass(frozen=True)
+class PostScreen:
+    """One post (the API's post detail), with the viewer's reactions and permissions."""
+
+    post: Post
+    my_reactions: list[str]
+    can_edit: bool
+    can_delete: bool
+    can_see_history: bool
+
+    @property
+    def reactions(self) -> dict[int, list[str]]:
+        return {self.post.pk: self.my_reactions}
+
+
 def get_post(*, viewer: Viewer, post_id: int) -> Post:
+    """A post the viewer may see, with its thread and author. Raises Post.DoesNotExist."""
     return (
         policies.visible_posts(viewer)
         .select_related("thread", "thread__category", "author")
@@ -139,5 +278,40 @@ def get_post(*, viewer: Viewer, post_id: int) -> Post:
     )
 
 
+def get_post_screen(*, viewer: Viewer, post_id: int) -> PostScreen:
+    """One post as the API shows it. Raises Post.DoesNotExist for an invisible post."""
+    post = get_post(viewer=viewer, post_id=post_id)
+    return PostScreen(
+        post=post,
+        my_reactions=reactions_given(viewer=viewer, post_ids=[post.pk]).get(post.pk, []),
+        can_edit=policies.can_edit_post(viewer, post),
+        can_delete=policies.can_delete_post(viewer, post),
+        can_see_history=policies.can_see_history(viewer, post),
+    )
+
+
+@dataclass(frozen=True)
+class PostHistoryScreen:
+    """A post and its earlier versions, for its author and moderators."""
+
+    post: Post
+    revisions: list[Any]
+    thread_url: str
+
+
+def get_post_history_screen(*, viewer: Viewer, post_id: int) -> PostHistoryScreen:
+    """The post's revisions, newest first. Raises Post.DoesNotExist when the post is
+    invisible or the viewer may not see its history (a 404 either way)."""
+    post = get_post(viewer=viewer, post_id=post_id)
+    if not policies.can_see_history(viewer, post):
+        raise Post.DoesNotExist
+    return PostHistoryScreen(
+        post=post,
+        revisions=list(list_post_revisions(post=post)),
+        thread_url=post.thread.get_absolute_url(),
+    )
+
+
 def list_post_revisions(*, post: Post) -> QuerySet[Any]:
+    """A post's earlier versions, newest first, with who made each edit."""
     return post.revisions.select_related("edited_by").order_by("-created_at", "-id")

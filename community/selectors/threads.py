@@ -6,12 +6,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from community import policies
-from community.models import ReadState, Thread
+from community.models import Category, ReadState, Thread
 from community.pagination import Cursor
+from community.selectors.categories import (
+    get_category,
+    is_watching_category,
+    list_categories,
+    topic_name,
+)
+from community.selectors.filters import NO_FILTERS, ThreadFilters, apply_thread_filters
 from core.models import Topic
 from members.models import User
 from members.policies import Viewer
@@ -23,18 +31,65 @@ LIST_RELATED = ("category", "author", "last_poster")
 
 
 class ListFilter:
+    """The member-only thread lists: all, unread, new."""
+
     ALL = ""
     UNREAD = "unread"
     NEW = "new"
     values = (ALL, UNREAD, NEW)
 
 
+@dataclass(frozen=True)
+class ThreadRow:
+    """One thread in a list, with its links computed once and the member's unread state.
+
+    `unread_count` is None for a thread the member never opened (and for visitors, who see
+    no markers: `shows_unread` is False)."""
+
+    thread: Thread
+    url: str
+    unread_url: str
+    last_read_number: int | None
+    shows_unread: bool
+    reason: str = ""
+
+    @property
+    def unread_count(self) -> int | None:
+        read = self.last_read_number
+        return None if read is None else max(self.thread.post_count - read, 0)
+
+    @property
+    def is_new(self) -> bool:
+        return self.shows_unread and self.unread_count is None
+
+    @property
+    def has_unread(self) -> bool:
+        return self.shows_unread and bool(self.unread_count)
+
+
+def thread_row(
+    thread: Thread, *, read_numbers: dict[int, int], shows_unread: bool, reason: str = ""
+) -> ThreadRow:
+    """A list row for `thread`: URLs built once, unread count from the member's markers."""
+    return ThreadRow(
+        thread=thread,
+        url=thread.get_absolute_url(),
+        unread_url=reverse("community:thread-unread", args=[thread.pk]) if shows_unread else "",
+        last_read_number=read_numbers.get(thread.pk),
+        shows_unread=shows_unread,
+        reason=reason,
+    )
+
+
 @dataclass
 class ThreadListPage:
+    """One page of a thread list: its threads, pinned ones (page 1), the next cursor."""
+
     threads: list[Thread]
     pinned: list[Thread] = field(default_factory=list)
     next_cursor: str | None = None
     read_numbers: dict[int, int] = field(default_factory=dict)
+    shows_unread: bool = False
 
     def unread_count(self, thread: Thread) -> int | None:
         """New posts since the member last read the thread; None if never opened."""
@@ -42,73 +97,43 @@ class ThreadListPage:
         return None if read is None else max(thread.post_count - read, 0)
 
     @property
-    def rows(self) -> list[tuple[Thread, int | None]]:
-        """(thread, unread posts or None if never opened) for the template."""
-        return [(thread, self.unread_count(thread)) for thread in self.threads]
+    def rows(self) -> list[ThreadRow]:
+        return [self._row(thread) for thread in self.threads]
 
     @property
-    def pinned_rows(self) -> list[tuple[Thread, int | None]]:
-        return [(thread, self.unread_count(thread)) for thread in self.pinned]
+    def pinned_rows(self) -> list[ThreadRow]:
+        return [self._row(thread) for thread in self.pinned]
+
+    def _row(self, thread: Thread) -> ThreadRow:
+        return thread_row(thread, read_numbers=self.read_numbers, shows_unread=self.shows_unread)
 
 
 def _topics_prefetch() -> Prefetch[Any]:
     return Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name", "position"))
 
 
-@dataclass(frozen=True)
-class ThreadFilters:
-    """What narrows a thread list. Empty values mean "any"."""
-
-    category: str = ""
-    topic: str = ""
-    author: str = ""
-    kind: str = ""
-    solved: bool | None = None
-    list_filter: str = ListFilter.ALL
-
-    @property
-    def is_narrowed(self) -> bool:
-        return bool(
-            self.topic
-            or self.author
-            or self.kind
-            or self.solved is not None
-            or self.list_filter != ListFilter.ALL
-        )
-
-
 def list_threads(
     *,
     viewer: Viewer,
-    filters: ThreadFilters = ThreadFilters(),  # frozen, shared safely
+    filters: ThreadFilters = NO_FILTERS,
+    list_filter: str = ListFilter.ALL,
     position: Cursor | None = None,
-    separate_pins: bool = True,
 ) -> ThreadListPage:
     """Threads the viewer may see, newest activity first: Latest, a category, the API.
 
     Keyset-paginated on (last_activity_at, id) with an index, so page 500 costs what page 1
-    costs. With `separate_pins` (the pages), pinned threads lead the first page and are left
-    out of the rest; narrowed lists (unread, new, a topic…) keep them in place so nothing
-    disappears, and the API keeps them in place so cursors visit every thread once.
-    "unread"/"new" need a member. Three queries, four for a member.
+    costs. Pinned threads lead the first page (in `pinned`) and are left out of every page
+    of the rest, so a cursor visits each thread once; narrowed lists (unread, new, a
+    topic…) keep them in place so nothing disappears. "unread"/"new" need a member. Three
+    queries, four for a member.
     """
-    threads = policies.visible_threads(viewer)
-    if filters.category:
-        threads = threads.filter(category__slug=filters.category)
-    if filters.topic:
-        threads = threads.filter(topics__slug=filters.topic)
-    if filters.author:
-        threads = threads.filter(author__handle__iexact=filters.author.lstrip("@"))
-    if filters.kind:
-        threads = threads.filter(kind=filters.kind)
-    if filters.solved is not None:
-        threads = threads.filter(kind=Thread.Kind.QUESTION, solution__isnull=not filters.solved)
+    threads = apply_thread_filters(policies.visible_threads(viewer), filters)
     member = viewer if isinstance(viewer, User) else None
-    if member and filters.list_filter == ListFilter.UNREAD:
+    if member and list_filter == ListFilter.UNREAD:
         threads = threads.filter(
             read_states__member=member, read_states__last_read_number__lt=F("post_count")
         )
-    elif member and filters.list_filter == ListFilter.NEW:
+    elif member and list_filter == ListFilter.NEW:
         threads = threads.exclude(read_states__member=member).filter(
             created_at__gte=timezone.now() - NEW_THREAD_WINDOW
         )
@@ -117,7 +142,7 @@ def list_threads(
         if filters.category
         else Q(is_pinned_globally=True)
     )
-    separates = separate_pins and not filters.is_narrowed
+    separates = not filters.is_narrowed and list_filter == ListFilter.ALL
     listed = threads.exclude(pin_q) if separates else threads
     if position is not None:
         # The redundant `lte` bound is what lets PostgreSQL start the index scan at the
@@ -131,7 +156,7 @@ def list_threads(
         .prefetch_related(_topics_prefetch())
         .order_by("-last_activity_at", "-id")[: THREADS_PER_PAGE + 1]
     )
-    page = ThreadListPage(threads=rows[:THREADS_PER_PAGE])
+    page = ThreadListPage(threads=rows[:THREADS_PER_PAGE], shows_unread=member is not None)
     if len(rows) > THREADS_PER_PAGE:
         last = page.threads[-1]
         page.next_cursor = Cursor(at=last.last_activity_at, id=last.pk).encode()
@@ -155,4 +180,59 @@ def read_numbers(*, member: User, thread_ids: list[int]) -> dict[int, int]:
         ReadState.objects.filter(member=member, thread_id__in=thread_ids).values_list(
             "thread_id", "last_read_number"
         )
+    )
+
+
+@dataclass(frozen=True)
+class ThreadListScreen:
+    """Latest or a category page (and the API's thread list): everything they show.
+
+    `category` is set on a category page; `categories` is the sidebar (a lazy queryset: the
+    page reads it, the API, which has no sidebar, never does); `can_watch` and
+    `is_watching_category` drive the watch button; `list_filter` is "", "unread" or "new".
+    """
+
+    page: ThreadListPage
+    filters: ThreadFilters
+    list_filter: str
+    is_first_page: bool
+    category: Category | None
+    categories: QuerySet[Category]
+    topic_name: str
+    can_watch: bool
+    is_watching_category: bool
+    shows_member_tabs: bool
+
+
+def get_thread_list_screen(
+    *,
+    viewer: Viewer,
+    filters: ThreadFilters = NO_FILTERS,
+    list_filter: str = ListFilter.ALL,
+    position: Cursor | None = None,
+) -> ThreadListScreen:
+    """The thread list screen: a page of threads (pinned ones first on page 1), the
+    category nav, the category (when filtered by one) and whether the member watches it.
+
+    Raises Category.DoesNotExist when `filters.category` names a category the viewer may not
+    see. Costs a fixed number of queries: the category (when filtered by one), threads,
+    topics, pinned threads and their topics, for a member read markers and the category
+    watch, and on the page the sidebar's categories.
+    """
+    category = get_category(viewer=viewer, slug=filters.category) if filters.category else None
+    member = viewer if isinstance(viewer, User) else None
+    page = list_threads(viewer=viewer, filters=filters, list_filter=list_filter, position=position)
+    return ThreadListScreen(
+        page=page,
+        filters=filters,
+        list_filter=list_filter if member else ListFilter.ALL,
+        is_first_page=position is None,
+        category=category,
+        categories=list_categories(viewer=viewer),
+        topic_name=topic_name(slug=filters.topic) if filters.topic else "",
+        can_watch=member is not None and category is not None,
+        is_watching_category=bool(
+            member and category and is_watching_category(member=member, category=category)
+        ),
+        shows_member_tabs=member is not None,
     )

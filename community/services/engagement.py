@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -65,23 +66,27 @@ def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
 
 
 def watch_thread(*, member: User, thread_id: int) -> Subscription:
+    """Watch a thread the member may see (idempotent). Raises Thread.DoesNotExist."""
     thread = policies.visible_threads(member).get(pk=thread_id)
     subscription, _ = Subscription.objects.get_or_create(member=member, thread=thread)
     return subscription
 
 
 def unwatch_thread(*, member: User, thread_id: int) -> bool:
+    """Stop watching a thread. False when the member did not watch it."""
     deleted, _ = Subscription.objects.filter(member=member, thread_id=thread_id).delete()
     return bool(deleted)
 
 
 def watch_category(*, member: User, category_id: int) -> Subscription:
+    """Watch a category the member may see (idempotent). Raises Category.DoesNotExist."""
     category = policies.visible_categories(member).get(pk=category_id)
     subscription, _ = Subscription.objects.get_or_create(member=member, category=category)
     return subscription
 
 
 def unwatch_category(*, member: User, category_id: int) -> bool:
+    """Stop watching a category. False when the member did not watch it."""
     deleted, _ = Subscription.objects.filter(member=member, category_id=category_id).delete()
     return bool(deleted)
 
@@ -123,6 +128,17 @@ def mark_read(
     if ReadState.objects.filter(member=member, thread_id=thread_id).exists():
         return False
     return mark_read(member=member, thread_id=thread_id, number=number, known=None)
+
+
+def record_thread_visit(
+    *, viewer: User | AnonymousUser, thread_id: int, read_to: int | None, known: int | None
+) -> None:
+    """What reading a thread writes: one view (counted in the cache) and, for a member who
+    saw posts, the read marker moved forward to `read_to` (`known` is the marker the
+    screen loaded, so an unchanged marker costs no query)."""
+    record_view(thread_id=thread_id)
+    if isinstance(viewer, User) and read_to is not None:
+        mark_read(member=viewer, thread_id=thread_id, number=read_to, known=known)
 
 
 def record_view(*, thread_id: int) -> None:

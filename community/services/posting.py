@@ -16,25 +16,21 @@ from community.exceptions import (
     PostingNotAllowedError,
     ThreadLockedError,
 )
-from community.models import Category, Mention, Post, PostRevision, Subscription, Thread
-from community.services.engagement import mark_read
+from community.models import Category, Post, PostRevision, Thread
+from community.services.post_effects import (
+    PostWritten,
+    after_post_deleted,
+    after_post_edited,
+    after_post_written,
+)
 from core.models import Topic
 from core.params import without_control_characters
 from members.mentions import render_with_mentions
 from members.models import User
-from members.services import record_activity
 
 MAX_POST_LENGTH = 50_000
 MAX_TITLE_LENGTH = 200
 MIN_TITLE_LENGTH = 5
-
-
-def _record_mentions(post: Post, mentioned: Iterable[User], *, author: User | None) -> None:
-    """Store who was mentioned (not the author): the notifications capability reads it."""
-    Mention.objects.bulk_create(
-        [Mention(post=post, member=m) for m in mentioned if author is None or m.pk != author.pk],
-        ignore_conflicts=True,
-    )
 
 
 def _clean_body(body: str) -> str:
@@ -66,10 +62,6 @@ def _clean_title(title: str) -> str:
 def _ensure_can_post(member: User) -> None:
     if not policies.can_post(member):
         raise PostingNotAllowedError("Verify your email address before you post.")
-
-
-def _watch(member: User, thread: Thread) -> None:
-    Subscription.objects.get_or_create(member=member, thread=thread)
 
 
 @transaction.atomic
@@ -113,12 +105,8 @@ def create_thread(
         html=rendered.html,
         created_at=now,
     )
-    _record_mentions(post, mentioned, author=author)
     Category.objects.filter(pk=category.pk).update(thread_count=F("thread_count") + 1)
-    _watch(author, thread)
-    mark_read(member=author, thread_id=thread.pk, number=1)
-    search.index_post(post_id=post.pk)
-    record_activity(member_id=author.pk)
+    after_post_written(PostWritten(post=post, thread=thread, author=author, mentioned=mentioned))
     return thread
 
 
@@ -156,11 +144,7 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
     Thread.objects.filter(pk=thread.pk).update(
         post_count=number, last_activity_at=now, last_poster=author
     )
-    _record_mentions(post, mentioned, author=author)
-    _watch(author, thread)
-    mark_read(member=author, thread_id=thread.pk, number=number)
-    search.index_post(post_id=post.pk)
-    record_activity(member_id=author.pk)
+    after_post_written(PostWritten(post=post, thread=thread, author=author, mentioned=mentioned))
     return post
 
 
@@ -188,8 +172,7 @@ def edit_post(*, editor: User, post_id: int, body: str) -> Post:
     post.edit_count = F("edit_count") + 1
     post.save(update_fields=["source", "html", "edited_at", "edit_count"])
     post.refresh_from_db(fields=["edit_count"])
-    _record_mentions(post, mentioned, author=post.author)
-    search.index_post(post_id=post.pk)
+    after_post_edited(post=post, editor=editor, mentioned=mentioned)
     return post
 
 
@@ -222,8 +205,7 @@ def delete_post(*, actor: User, post_id: int) -> Post:
         raise NotAllowedError("Only the author or a moderator can delete this post.")
     post.is_deleted, post.deleted_at = True, timezone.now()
     post.save(update_fields=["is_deleted", "deleted_at"])
-    Thread.objects.filter(pk=post.thread_id, solution_id=post.pk).update(solution=None)
-    search.index_post(post_id=post.pk)
+    after_post_deleted(post=post, actor=actor)
     return post
 
 
@@ -246,6 +228,7 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
 
 @transaction.atomic
 def unaccept_answer(*, actor: User, thread_id: int) -> Thread:
+    """Clear the accepted answer (asker or moderator). Raises NotAllowedError."""
     thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can change the answer.")

@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.params import text_param
+from core.api import page_link
+from core.params import without_control_characters
 from members import selectors, services
 from members.api.serializers import (
     AvatarInputSerializer,
@@ -42,9 +42,8 @@ def _apply_profile_changes(member: User, data: dict[str, Any]) -> User:
 
 
 def _reloaded(member: User) -> User:
-    reloaded = selectors.get_profile_or_none(viewer=member, handle=member.handle)
-    assert reloaded is not None  # noqa: S101  # a member always sees their own profile
-    return reloaded
+    """The member's own profile screen's member (topics, goals and tier loaded)."""
+    return selectors.get_profile_screen(viewer=member, handle=member.handle).member
 
 
 class MeApi(APIView):
@@ -91,35 +90,61 @@ class MeAvatarApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-DIRECTORY_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Part of a handle or display name."),
-    OpenApiParameter("skill_level", OpenApiTypes.STR, enum=SkillLevel.values),
-    OpenApiParameter("topic", OpenApiTypes.STR, description="A topic slug, e.g. python."),
-    OpenApiParameter("goal", OpenApiTypes.STR, enum=ContentGoal.values),
-    OpenApiParameter("tier", OpenApiTypes.STR, description="A tier slug."),
-]
-
-
-@extend_schema(parameters=DIRECTORY_PARAMETERS)
-class MemberListApi(generics.ListAPIView[User]):
-    """The member directory, with the same filters and visibility as the page."""
+class MemberListApi(APIView):
+    """The member directory, with the same filters, order and visibility as the page."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
-    serializer_class = MemberOutputSerializer
-    filter_backends: list[Any] = []  # the selector applies the directory's filters
 
-    def get_queryset(self) -> Any:
-        params = self.request.query_params
-        return selectors.list_members(
-            viewer=self.request.user,
-            filters=selectors.DirectoryFilters(
-                query=text_param(params, "q", max_length=100),
-                skill_level=text_param(params, "skill_level", max_length=20),
-                topic=text_param(params, "topic", max_length=50),
-                goal=text_param(params, "goal", max_length=20),
-                tier=text_param(params, "tier", max_length=40),
-            ),
+    @extend_schema_serializer(component_name="MemberListFilter")
+    class FilterSerializer(serializers.Serializer[Any]):
+        q = serializers.CharField(
+            required=False, max_length=100, help_text="Part of a handle or display name."
         )
+        skill_level = serializers.ChoiceField(choices=SkillLevel.choices, required=False)
+        topic = serializers.SlugField(required=False, max_length=50, help_text="A topic slug.")
+        goal = serializers.ChoiceField(choices=ContentGoal.choices, required=False)
+        tier = serializers.SlugField(required=False, max_length=40, help_text="A tier slug.")
+        page = serializers.IntegerField(min_value=1, default=1)
+
+    @extend_schema_serializer(component_name="MemberPage")
+    class OutputSerializer(serializers.Serializer[Any]):
+        count = serializers.IntegerField()
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = MemberOutputSerializer(many=True)
+
+    @extend_schema(
+        operation_id="members_list", parameters=[FilterSerializer], responses=OutputSerializer
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        screen = selectors.get_directory_screen(
+            viewer=request.user,
+            filters=selectors.DirectoryFilters(
+                query=without_control_characters(data.get("q", "")).strip(),
+                skill_level=data.get("skill_level", ""),
+                topic=data.get("topic", ""),
+                goal=data.get("goal", ""),
+                tier=data.get("tier", ""),
+            ),
+            page=data["page"],
+        )
+        page = screen.page
+        if data["page"] != page.number:
+            raise NotFound("Invalid page.")
+        output = {
+            "count": page.paginator.count,
+            "next": page_link(
+                request, "page", page.next_page_number() if page.has_next() else None
+            ),
+            "previous": page_link(
+                request, "page", page.previous_page_number() if page.has_previous() else None
+            ),
+            "results": page.object_list,
+        }
+        return Response(self.OutputSerializer(output, context={"request": request}).data)
 
 
 class MemberDetailApi(APIView):
@@ -128,10 +153,7 @@ class MemberDetailApi(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def _get(self, request: Request, handle: str) -> User:
-        member = selectors.get_profile_or_none(viewer=request.user, handle=handle)
-        if member is None:
-            raise Http404
-        return member
+        return selectors.get_profile_screen(viewer=request.user, handle=handle).member
 
     @extend_schema(
         operation_id="members_retrieve",

@@ -132,13 +132,11 @@ def test_unread_and_new_filters(forum):
     engagement.mark_read(member=reader, thread_id=forum["open"].pk, number=1)
     posting.reply(author=UserFactory(), thread_id=forum["open"].pk, body="Same here!")
 
-    unread = selectors.list_threads(
-        viewer=reader, filters=selectors.ThreadFilters(list_filter="unread")
-    )
-    new = selectors.list_threads(viewer=reader, filters=selectors.ThreadFilters(list_filter="new"))
+    unread = selectors.list_threads(viewer=reader, list_filter="unread")
+    new = selectors.list_threads(viewer=reader, list_filter="new")
 
     assert [t.title for t in unread.threads] == ["Kubernetes cron jobs overlap"]
-    assert unread.rows == [(unread.threads[0], 1)]
+    assert [(row.thread, row.unread_count) for row in unread.rows] == [(unread.threads[0], 1)]
     assert [t.title for t in new.threads] == ["My talk on email deliverability"]
 
 

@@ -22,17 +22,15 @@ def _member(request: Request) -> User:
 
 
 def _thread_detail(request: Request, thread_id: int) -> dict[str, Any]:
-    thread = selectors.get_thread(viewer=request.user, thread_id=thread_id)
-    state = selectors.get_reader_state(viewer=request.user, thread=thread)
-    read_numbers = {} if state.last_read_number is None else {thread.pk: state.last_read_number}
-    context = {"read_numbers": read_numbers, "is_watching": state.is_watching}
-    return dict(ThreadDetailSerializer(thread, context=context).data)
+    """The thread screen without posts, as the thread detail payload."""
+    screen = selectors.get_thread_screen(viewer=request.user, thread_id=thread_id, page=None)
+    return dict(ThreadDetailSerializer(screen.thread, context={"screen": screen}).data)
 
 
 def _post_detail(request: Request, post_id: int) -> dict[str, Any]:
-    post = selectors.get_post(viewer=request.user, post_id=post_id)
-    reactions = selectors.reactions_given(viewer=request.user, post_ids=[post.pk])
-    return dict(PostSerializer(post, context={"reactions": reactions}).data)
+    """The post screen as the post detail payload."""
+    screen = selectors.get_post_screen(viewer=request.user, post_id=post_id)
+    return dict(PostSerializer(screen.post, context={"reactions": screen.reactions}).data)
 
 
 def _topics_field() -> serializers.SlugRelatedField[Topic]:

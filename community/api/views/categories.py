@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -48,8 +47,12 @@ class CategoryListApi(generics.ListAPIView[Category]):
 
     serializer_class = OutputSerializer
 
-    def get_queryset(self) -> QuerySet[Category]:
-        return selectors.list_categories(viewer=self.request.user)
+    queryset = Category.objects.none()  # the rows come from the screen selector
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        screen = selectors.get_category_list_screen(viewer=request.user)
+        page = self.paginate_queryset([row.category for row in screen.rows])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class CategoryWatchApi(APIView):

@@ -12,12 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import search, selectors
-from community.api.pagination import page_link
 from community.api.serializers import RecommendationSerializer, SearchResultSerializer
 from community.api.views._common import _member
-
-SEARCH_PAGE_SIZE = 20
-SEARCH_MAX_PAGES = 20
+from community.forms import SOLVED_CHOICES
+from community.selectors.search_page import MAX_PAGES
+from core.api import page_link
 
 
 class PostSearchApi(APIView):
@@ -34,7 +33,7 @@ class PostSearchApi(APIView):
         )
         after = serializers.DateField(required=False, help_text="Posted on or after.")
         before = serializers.DateField(required=False, help_text="Posted on or before.")
-        page = serializers.IntegerField(min_value=1, max_value=SEARCH_MAX_PAGES, default=1)
+        page = serializers.IntegerField(min_value=1, max_value=MAX_PAGES, default=1)
 
     @extend_schema_serializer(component_name="SearchPage")
     class OutputSerializer(serializers.Serializer[Any]):
@@ -50,30 +49,28 @@ class PostSearchApi(APIView):
         params = self.FilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        query: str = data["q"]
-        filters = search.SearchFilters(
-            category=data.get("category", ""),
-            topic=data.get("topic", ""),
-            author=data.get("author", ""),
-            solved={"solved": True, "unsolved": False}.get(data.get("status", "")),
-            after=data.get("after"),
-            before=data.get("before"),
+        screen = selectors.get_search_screen(
+            viewer=request.user,
+            query=data["q"],
+            filters=search.SearchFilters(
+                category=data.get("category", ""),
+                topic=data.get("topic", ""),
+                author=data.get("author", ""),
+                solved=SOLVED_CHOICES.get(data.get("status", "")),
+                after=data.get("after"),
+                before=data.get("before"),
+            ),
+            page=data["page"],
         )
-        number: int = data["page"]
-        start = (number - 1) * SEARCH_PAGE_SIZE
-        posts = list(
-            search.search_posts(viewer=request.user, query=query, filters=filters)[
-                start : start + SEARCH_PAGE_SIZE + 1
-            ]
-        )
-        has_next = len(posts) > SEARCH_PAGE_SIZE and number < SEARCH_MAX_PAGES
         output = {
-            "page": number,
-            "next": page_link(request, "page", number + 1 if has_next else None),
-            "previous": page_link(request, "page", number - 1 if number > 1 else None),
-            "results": posts[:SEARCH_PAGE_SIZE],
+            "page": screen.page,
+            "next": page_link(request, "page", screen.page + 1 if screen.has_next else None),
+            "previous": page_link(
+                request, "page", screen.page - 1 if screen.has_previous else None
+            ),
+            "results": screen.rows,
         }
-        return Response(self.OutputSerializer(output, context={"query": query}).data)
+        return Response(self.OutputSerializer(output).data)
 
 
 class ForYouListApi(APIView):
@@ -87,10 +84,11 @@ class ForYouListApi(APIView):
 
     @extend_schema(operation_id="for_you_list", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
-        member = _member(request)
-        picks = selectors.for_you(member=member)
-        read_numbers = selectors.read_numbers(
-            member=member, thread_ids=[pick.thread.pk for pick in picks]
-        )
-        context = {"read_numbers": read_numbers}
-        return Response(self.OutputSerializer({"results": picks}, context=context).data)
+        screen = selectors.get_for_you_screen(member=_member(request))
+        read_numbers = {
+            row.thread.pk: row.last_read_number
+            for row in screen.rows
+            if row.last_read_number is not None
+        }
+        output = {"results": [{"thread": row.thread, "reason": row.reason} for row in screen.rows]}
+        return Response(self.OutputSerializer(output, context={"read_numbers": read_numbers}).data)

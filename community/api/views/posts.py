@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -13,12 +12,11 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import policies, selectors
+from community import selectors
 from community.api.serializers import PostRevisionSerializer, PostSerializer
 from community.api.views._common import POST_ID, _body_field, _member, _post_detail
 from community.models import PostRevision, Reaction
@@ -63,11 +61,14 @@ class PostRevisionListApi(generics.ListAPIView[PostRevision]):
     serializer_class = PostRevisionSerializer
     filter_backends: list[Any] = []
 
-    def get_queryset(self) -> QuerySet[PostRevision]:
-        post = selectors.get_post(viewer=self.request.user, post_id=self.kwargs["post_id"])
-        if not policies.can_see_history(self.request.user, post):
-            raise NotFound
-        return selectors.list_post_revisions(post=post)
+    queryset = PostRevision.objects.none()  # the rows come from the screen selector
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        screen = selectors.get_post_history_screen(
+            viewer=request.user, post_id=self.kwargs["post_id"]
+        )
+        page = self.paginate_queryset(screen.revisions)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 KIND = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=Reaction.Kind.values)
@@ -94,6 +95,5 @@ class PostReactApi(APIView):
         operation_id="posts_reactions_destroy", parameters=[POST_ID, KIND], responses={204: None}
     )
     def delete(self, request: Request, post_id: int, kind: str) -> Response:
-        post = selectors.get_post(viewer=request.user, post_id=post_id)
-        engagement.remove_reaction(member=_member(request), post_id=post.pk, kind=kind)
+        engagement.remove_reaction(member=_member(request), post_id=post_id, kind=kind)
         return Response(status=status.HTTP_204_NO_CONTENT)

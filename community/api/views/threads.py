@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import selectors
-from community.api.pagination import page_link
 from community.api.serializers import (
     PostSerializer,
     ThreadDetailSerializer,
@@ -33,6 +32,7 @@ from community.models import POSTS_PER_PAGE, Category, Thread
 from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
+from core.api import or_400, page_link
 
 
 class ThreadListApi(APIView):
@@ -69,6 +69,11 @@ class ThreadListApi(APIView):
     class OutputSerializer(serializers.Serializer[Any]):
         next = serializers.URLField(allow_null=True)
         next_cursor = serializers.CharField(allow_null=True)
+        pinned = ThreadSummarySerializer(
+            many=True,
+            help_text="Pinned threads, on the first page of an unfiltered list only; they are "
+            "left out of `results` on every page, so a cursor visits each thread once.",
+        )
         results = ThreadSummarySerializer(many=True)
 
     @extend_schema_serializer(component_name="ThreadCreate")
@@ -93,22 +98,27 @@ class ThreadListApi(APIView):
         params = self.FilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        page = selectors.list_threads(
-            viewer=request.user,
-            filters=selectors.ThreadFilters(
-                category=data.get("category", ""),
-                topic=data.get("topic", ""),
-                author=data.get("author", ""),
-                kind=data.get("kind", ""),
-                solved=data["solved"],
+        screen = or_400(
+            "category",
+            "No such category.",
+            lambda: selectors.get_thread_list_screen(
+                viewer=request.user,
+                filters=selectors.ThreadFilters(
+                    category=data.get("category", ""),
+                    topic=data.get("topic", ""),
+                    author=data.get("author", ""),
+                    kind=data.get("kind", ""),
+                    solved=data["solved"],
+                ),
                 list_filter=data.get("filter", ListFilter.ALL),
+                position=data.get("cursor"),
             ),
-            position=data.get("cursor"),
-            separate_pins=False,
         )
+        page = screen.page
         output = {
             "next": page_link(request, "cursor", page.next_cursor),
             "next_cursor": page.next_cursor,
+            "pinned": page.pinned,
             "results": page.threads,
         }
         context = {"read_numbers": page.read_numbers}
@@ -145,9 +155,11 @@ class ThreadDetailApi(APIView):
 
     @extend_schema(operation_id="threads_retrieve", responses=ThreadDetailSerializer)
     def get(self, request: Request, thread_id: int) -> Response:
-        output = _thread_detail(request, thread_id)
-        engagement.record_view(thread_id=thread_id)
-        return Response(output)
+        screen = selectors.get_thread_screen(viewer=request.user, thread_id=thread_id, page=None)
+        engagement.record_thread_visit(
+            viewer=request.user, thread_id=thread_id, read_to=None, known=None
+        )
+        return Response(ThreadDetailSerializer(screen.thread, context={"screen": screen}).data)
 
     @extend_schema(
         operation_id="threads_update", request=InputSerializer, responses=ThreadDetailSerializer
@@ -197,19 +209,20 @@ class ThreadPostListApi(APIView):
         params = self.FilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         number = params.validated_data["page"]
-        thread = selectors.get_thread(viewer=request.user, thread_id=thread_id)
-        if number > selectors.page_count(thread):
+        screen = selectors.get_thread_screen(viewer=request.user, thread_id=thread_id, page=number)
+        if number > screen.page_count:
             raise NotFound("Invalid page.")
-        page = selectors.get_thread_page(viewer=request.user, thread=thread, page=number)
         output = {
-            "count": thread.post_count,
-            "page": page.number,
-            "page_count": page.page_count,
-            "next": page_link(request, "page", page.number + 1 if page.has_next else None),
-            "previous": page_link(request, "page", page.number - 1 if page.has_previous else None),
-            "results": page.posts,
+            "count": screen.thread.post_count,
+            "page": screen.number,
+            "page_count": screen.page_count,
+            "next": page_link(request, "page", screen.number + 1 if screen.has_next else None),
+            "previous": page_link(
+                request, "page", screen.number - 1 if screen.has_previous else None
+            ),
+            "results": screen.posts,
         }
-        return Response(self.OutputSerializer(output, context={"reactions": page.reacted}).data)
+        return Response(self.OutputSerializer(output, context={"reactions": screen.reactions}).data)
 
     @extend_schema(
         operation_id="threads_posts_create",

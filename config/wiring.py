@@ -1,0 +1,37 @@
+"""Every cross-layer hook, registered in one place.
+
+Imports flow one way (events -> community -> members -> core). When a lower layer needs
+something only a higher one knows (the forum's posts in a member's data export, say), the
+lower layer declares a typed hook (a Protocol in members/hooks.py) and the higher layer's
+function is plugged in here, at start-up. Reading this file tells you every such call.
+"""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Register every higher layer's implementation of the lower layers' hooks."""
+    _connect_community_to_members()
+
+
+def _connect_community_to_members() -> None:
+    from community import selectors
+    from community.services.engagement import forget_reactions_of
+    from members import hooks
+
+    # Account deletion: take the member's reactions off the posts' counters.
+    hooks.register_deletion_step("community.reactions", forget_reactions_of)
+    # Data export: the member's threads and posts.
+    hooks.register_export_section("threads", selectors.export_threads)
+    hooks.register_export_section("posts", selectors.export_posts)
+    # Profile page: recent threads and replies, as the viewer may see them.
+    hooks.register_profile_section(
+        hooks.ProfileSection(
+            "recent_threads", "community/_profile_threads.html", selectors.recent_threads_by
+        )
+    )
+    hooks.register_profile_section(
+        hooks.ProfileSection(
+            "recent_posts", "community/_profile_posts.html", selectors.recent_posts_by
+        )
+    )
