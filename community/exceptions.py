@@ -29,3 +29,9 @@ class ReactionNotAllowedError(DomainError):
 
 class AnswerNotAcceptableError(DomainError):
     code = "answer_not_acceptable"
+
+
+class InvalidLevelError(DomainError):
+    """Not one of the notification levels."""
+
+    code = "invalid_level"

@@ -260,7 +260,20 @@ class Mention(models.Model):
 
 
 class Subscription(models.Model):
-    """A member watching a thread or a whole category for new posts."""
+    """A member's notification level for a thread or a whole category, as Discourse has them.
+
+    Watching: told of every new post (a category: every new thread and post). Tracking:
+    unread counts; told only of mentions, quotes and answers. Normal (no row, or a row that
+    overrides a watched category): the same. Muted: told of nothing, and a muted category's
+    threads leave the member's Latest, For you and digest. A thread's level wins over its
+    category's.
+    """
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", "Watching"
+        TRACKING = "tracking", "Tracking"
+        NORMAL = "normal", "Normal"
+        MUTED = "muted", "Muted"
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
@@ -271,9 +284,17 @@ class Subscription(models.Model):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
     )
+    level = models.CharField(max_length=8, choices=Level.choices, default=Level.WATCHING)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        indexes = [
+            # Fan-out: the watchers of a thread or category, in member id order.
+            models.Index(fields=["thread", "level", "member"], name="subscription_thread_level"),
+            models.Index(
+                fields=["category", "level", "member"], name="subscription_category_level"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(thread__isnull=False, category__isnull=True)
@@ -293,7 +314,7 @@ class Subscription(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} watches {self.thread_id or self.category_id}"
+        return f"{self.member_id}: {self.level} {self.thread_id or self.category_id}"
 
 
 class ReadState(models.Model):

@@ -122,3 +122,17 @@ def can_accept_answer(viewer: Viewer, thread: Thread) -> bool:
     if thread.kind != Thread.Kind.QUESTION:
         return False
     return is_moderator(viewer) or (isinstance(viewer, User) and thread.author_id == viewer.pk)
+
+
+def members_who_can_view(category: Category) -> QuerySet[User]:
+    """The active members who may open `category`: the same rule as category_access_filter,
+    seen from the other side (who may see this?), for fan-out to many members at once."""
+    members = User.objects.filter(is_active=True)
+    if category.access == Category.Access.PUBLIC:
+        return members
+    if category.access == Category.Access.MEMBERS:
+        return members
+    minimum = category.minimum_tier
+    if minimum is None:
+        return members.filter(is_staff=True)
+    return members.filter(Q(is_staff=True) | Q(tier__rank__gte=minimum.rank))

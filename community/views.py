@@ -276,31 +276,47 @@ def thread_accept(request: HttpRequest, thread_id: int) -> HttpResponse:
     return redirect(back)
 
 
+LEVEL_MESSAGES = {
+    "watching": "You're watching {name}: you'll hear of every new post.",
+    "tracking": "You're tracking {name}: you'll hear when someone mentions you or answers you.",
+    "normal": "{name} is back to normal: you'll hear only when someone mentions or answers you.",
+    "muted": "{name} is muted: you won't hear of it again.",
+}
+
+
+def _level_message(level: str, name: str) -> str:
+    return LEVEL_MESSAGES.get(level, "Saved.").format(name=name)
+
+
 @login_required
 @require_POST
 def thread_watch(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """Set the member's notification level for the thread (level=watching|tracking|…)."""
     member = _member(request)
     back = _back_to_thread(request, thread_id)
-    if request.POST.get("action") == "unwatch":
-        engagement.unwatch_thread(member=member, thread_id=thread_id)
-        messages.info(request, "You stopped watching this thread.")
+    level = request.POST.get("level", "")
+    try:
+        engagement.set_thread_level(member=member, thread_id=thread_id, level=level)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        engagement.watch_thread(member=member, thread_id=thread_id)
-        messages.success(request, "You're watching this thread: you'll hear of new replies.")
+        messages.success(request, _level_message(level, "this thread"))
     return redirect(back)
 
 
 @login_required
 @require_POST
 def category_watch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set the member's notification level for the category (level=watching|…|muted)."""
     member = _member(request)
     category = or_404(lambda: selectors.get_category(viewer=member, slug=slug))
-    if request.POST.get("action") == "unwatch":
-        engagement.unwatch_category(member=member, category_id=category.pk)
-        messages.info(request, f"You stopped watching {category.name}.")
+    level = request.POST.get("level", "")
+    try:
+        engagement.set_category_level(member=member, category_id=category.pk, level=level)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        engagement.watch_category(member=member, category_id=category.pk)
-        messages.success(request, f"You're watching {category.name}.")
+        messages.success(request, _level_message(level, category.name))
     return redirect("community:category", slug=category.slug)
 
 

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "members.context_processors.notifications",
             ],
         },
     },
@@ -139,7 +140,18 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/cache, not process memory: the web server, the Celery worker and beat
+    # are separate processes, and what one caches (a member's unread count, rate limits)
+    # the others must see and be able to forget.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+# Sessions are read from the cache (and written through to the database), so a request
+# that needs only the session (the notification bell's poll) touches no table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -185,6 +197,12 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "core.mail_backends.FileAndConsoleBackend"
     EMAIL_OUTBOX_SHOWS_BODIES = True
+# Notifications: an "immediately" email waits this long and is not sent if the member saw it
+# in the app meanwhile; at most this many non-critical notification emails a day (the rest
+# go to the digest); the digest arrives at this hour of the member's own morning.
+NOTIFICATION_EMAIL_WINDOW_SECONDS = env.int("NOTIFICATION_EMAIL_WINDOW_SECONDS", default=600)
+NOTIFICATION_EMAIL_DAILY_CAP = env.int("NOTIFICATION_EMAIL_DAILY_CAP", default=20)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hearth <hello@hearth.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 def connect() -> None:
     """Register every higher layer's implementation of the lower layers' hooks."""
     _connect_community_to_members()
+    _connect_forum_notifications()
 
 
 def _connect_community_to_members() -> None:
@@ -35,3 +36,16 @@ def _connect_community_to_members() -> None:
             "recent_posts", "community/_profile_posts.html", selectors.recent_posts_by
         )
     )
+
+
+def _connect_forum_notifications() -> None:
+    from community import notifications
+    from members import hooks
+    from members.notifications import register_kind
+
+    # The forum's kinds of notification (replies, mentions, quotes, answers, reactions…).
+    for kind in notifications.FORUM_KINDS:
+        register_kind(kind)
+    # What a forum notification is about, as the member may see it now.
+    hooks.register_target_resolver("post", notifications.resolve_posts)
+    hooks.register_target_resolver("thread", notifications.resolve_threads)

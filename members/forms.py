@@ -15,7 +15,6 @@ from django.template.response import TemplateResponse
 
 from core.models import Topic
 from members.models import PROFILE_FIELDS, ContentGoal, SkillLevel, User
-from members.notifications import KINDS
 from members.validators import available_time_zones, validate_birthday
 
 
@@ -177,32 +176,6 @@ class AvatarForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
     )
-
-
-class NotificationPreferencesForm(forms.Form):
-    """Two checkboxes (email, on site) per registered kind of message."""
-
-    def __init__(
-        self, *args: Any, initial_preferences: dict[str, tuple[bool, bool]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        for key, kind in KINDS.items():
-            by_email, on_site = initial_preferences[key]
-            self.fields[f"{key}__email"] = forms.BooleanField(
-                required=False, initial=by_email, label=f"{kind.label} by email"
-            )
-            self.fields[f"{key}__site"] = forms.BooleanField(
-                required=False, initial=on_site, label=f"{kind.label} on the site"
-            )
-
-    def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
-        return [(kind, self[f"{key}__email"], self[f"{key}__site"]) for key, kind in KINDS.items()]
-
-    def preferences(self) -> dict[str, tuple[bool, bool]]:
-        return {
-            key: (self.cleaned_data[f"{key}__email"], self.cleaned_data[f"{key}__site"])
-            for key in KINDS
-        }
 
 
 class DeleteAccountForm(forms.Form):

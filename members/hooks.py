@@ -8,6 +8,7 @@ layers, read the Protocol here, then the line in config/wiring.py that names the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -44,14 +45,34 @@ class DeletionStep(Protocol):
     def __call__(self, member: User, /) -> None: ...
 
 
+@dataclass(frozen=True)
+class NotificationTarget:
+    """What a notification is about, as the member may see it now: its title, where opening
+    it leads, and the scope whose reading marks it read ("thread:12")."""
+
+    title: str
+    url: str
+    scope: str = ""
+
+
+class TargetResolver(Protocol):
+    """Returns, for the ids of one target type, those `member` may see now (missing ids:
+    hidden, deleted or gone), in a fixed number of queries whatever the number of ids."""
+
+    def __call__(self, member: User, ids: Sequence[int], /) -> dict[int, NotificationTarget]: ...
+
+
 @dataclass
 class _Registry:
     export_sections: dict[str, ExportSection]
     profile_sections: dict[str, ProfileSection]
     deletion_steps: dict[str, DeletionStep]
+    target_resolvers: dict[str, TargetResolver]
 
 
-_registry = _Registry(export_sections={}, profile_sections={}, deletion_steps={})
+_registry = _Registry(
+    export_sections={}, profile_sections={}, deletion_steps={}, target_resolvers={}
+)
 
 
 def register_export_section(name: str, section: ExportSection) -> None:
@@ -82,3 +103,13 @@ def register_deletion_step(name: str, step: DeletionStep) -> None:
 def deletion_steps() -> list[DeletionStep]:
     """The registered deletion steps, in registration order."""
     return list(_registry.deletion_steps.values())
+
+
+def register_target_resolver(target_type: str, resolver: TargetResolver) -> None:
+    """Let notifications about `target_type` things be shown and emailed (see TargetResolver)."""
+    _registry.target_resolvers[target_type] = resolver
+
+
+def target_resolver(target_type: str) -> TargetResolver | None:
+    """The resolver of `target_type`, or None when no app registered one."""
+    return _registry.target_resolvers.get(target_type)

@@ -97,6 +97,20 @@ class ProfileVisibility(models.TextChoices):
     MEMBERS = "members", "Signed-in members only"
 
 
+class EmailMode(models.TextChoices):
+    """When a member hears of one kind of notification by email."""
+
+    IMMEDIATELY = "immediately", "Right away"
+    DIGEST = "digest", "In my digest"
+    NEVER = "never", "Never"
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    NEVER = "never", "Never"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Signs in by email; is @mentioned by handle.
 
@@ -141,6 +155,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     onboarded_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(default=timezone.now)
+
+    # Email digest: in the member's own morning, on their chosen day (weekly).
+    digest_frequency = models.CharField(
+        max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        default=0, help_text="0 is Monday (for a weekly digest)."
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -260,7 +283,9 @@ class NotificationSetting(models.Model):
 
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_settings")
     kind = models.CharField(max_length=40)
-    by_email = models.BooleanField()
+    email = models.CharField(
+        max_length=12, choices=EmailMode.choices, default=EmailMode.IMMEDIATELY
+    )
     on_site = models.BooleanField()
 
     class Meta:
@@ -270,3 +295,70 @@ class NotificationSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.kind}"
+
+
+class Notification(models.Model):
+    """Something a member should hear about: in the inbox, and by email as they chose.
+
+    What it is about is a typed reference (`target_type`, `target_id`) that the app owning
+    it resolves when the notification is shown or emailed (members.hooks.TargetResolver),
+    so a member who can no longer see the target learns nothing about it. `key` makes it
+    idempotent: one row per (recipient, key), whoever retries. Unread notifications with
+    the same `group_key` share a `group_token` and show as one line ("4 new replies in …").
+    """
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", "Waiting for its window"
+        QUEUED = "queued", "Email queued"
+        SKIPPED = "skipped", "Seen in the app first"
+        DIGEST = "digest", "Left for the digest"
+        DIGESTED = "digested", "Sent in a digest"
+        NONE = "none", "No email"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.CharField(max_length=20)
+    target_id = models.PositiveBigIntegerField()
+    scope = models.CharField(
+        max_length=60, blank=True, help_text='Reading it marks this read, e.g. "thread:12".'
+    )
+    group_key = models.CharField(max_length=80)
+    group_token = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    excerpt = models.CharField(max_length=300, blank=True)
+    is_shown = models.BooleanField(default=True, help_text="In the inbox (the member's choice).")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.NONE
+    )
+    email_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient", "group_key"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_group",
+            ),
+            models.Index(
+                fields=["recipient", "scope"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_scope",
+            ),
+            models.Index(
+                fields=["email_due_at"],
+                condition=Q(email_state="pending"),
+                name="notification_email_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}: {self.target_type} {self.target_id}"

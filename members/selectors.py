@@ -172,18 +172,16 @@ def member_exists(*, handle: str) -> bool:
     return bool(members_with_handle(handle).filter(is_active=True).exists())
 
 
-def get_notification_preferences(*, member: User) -> dict[str, tuple[bool, bool]]:
-    """(by_email, on_site) for every registered kind, defaults where the member chose nothing."""
+def get_notification_preferences(*, member: User) -> dict[str, tuple[str, bool]]:
+    """(email mode, on site) for every registered kind, defaults where the member chose
+    nothing. One query."""
     chosen = {
-        s.kind: (s.by_email, s.on_site) for s in NotificationSetting.objects.filter(member=member)
+        s.kind: (s.email, s.on_site) for s in NotificationSetting.objects.filter(member=member)
     }
-    return {key: chosen.get(key, (kind.by_email, kind.on_site)) for key, kind in KINDS.items()}
-
-
-def wants_notification(*, member: User, kind: str, channel: str) -> bool:
-    """Whether `member` wants `kind` by `channel` ("email" or "site")."""
-    by_email, on_site = get_notification_preferences(member=member)[kind]
-    return by_email if channel == "email" else on_site
+    return {
+        key: chosen.get(key, (kind.email_default, kind.on_site_default))
+        for key, kind in KINDS.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -234,9 +232,10 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             for e in EmailAddress.objects.filter(user=member)
         ],
         "notification_preferences": {
-            kind: {"email": by_email, "site": on_site}
-            for kind, (by_email, on_site) in get_notification_preferences(member=member).items()
+            kind: {"email": email, "site": on_site}
+            for kind, (email, on_site) in get_notification_preferences(member=member).items()
         },
+        "digest": {"frequency": member.digest_frequency, "weekday": member.digest_weekday},
     }
     for name, section in export_sections().items():
         data[name] = section(member)

@@ -17,8 +17,7 @@ from core.models import Topic
 from members.avatars import process_avatar
 from members.hooks import deletion_steps
 from members.mentions import render_with_mentions
-from members.models import PROFILE_FIELDS, ContentGoal, MemberGoal, NotificationSetting, User
-from members.notifications import KINDS
+from members.models import PROFILE_FIELDS, ContentGoal, MemberGoal, User
 from members.validators import validate_birthday
 
 ACTIVITY_RESOLUTION = timedelta(minutes=5)
@@ -148,20 +147,6 @@ def remove_avatar(*, member: User) -> User:
 def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         default_storage.delete(name)
-
-
-@transaction.atomic
-def set_notification_preferences(
-    *, member: User, preferences: Mapping[str, tuple[bool, bool]]
-) -> None:
-    """Store (by_email, on_site) per kind. Kinds not in the registry are refused."""
-    unknown = set(preferences) - set(KINDS)
-    if unknown:
-        raise ValueError(f"unknown notification kinds: {sorted(unknown)}")
-    for kind, (by_email, on_site) in preferences.items():
-        NotificationSetting.objects.update_or_create(
-            member=member, kind=kind, defaults={"by_email": by_email, "on_site": on_site}
-        )
 
 
 def record_activity(*, member_id: int) -> bool:

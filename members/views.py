@@ -24,14 +24,10 @@ from core.exceptions import DomainError
 from core.http import page_param
 from core.params import text_param
 from members import selectors, services
-from members.forms import (
-    AvatarForm,
-    DeleteAccountForm,
-    NotificationPreferencesForm,
-    OnboardingForm,
-    ProfileForm,
-)
+from members.forms import AvatarForm, DeleteAccountForm, OnboardingForm, ProfileForm
 from members.models import ContentGoal, SkillLevel, User
+from members.notifications import services as notification_services
+from members.notifications.forms import NotificationPreferencesForm
 from members.policies import is_member
 
 ViewFunc = Callable[..., HttpResponse]
@@ -186,13 +182,26 @@ def avatar_update(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    current = selectors.get_notification_preferences(member=member)
-    form = NotificationPreferencesForm(request.POST or None, initial_preferences=current)
+    form = NotificationPreferencesForm(
+        request.POST or None,
+        initial_preferences=selectors.get_notification_preferences(member=member),
+        digest=(member.digest_frequency, member.digest_weekday),
+    )
     if request.method == "POST" and form.is_valid():
-        services.set_notification_preferences(member=member, preferences=form.preferences())
+        notification_services.set_notification_preferences(
+            member=member,
+            preferences=form.preferences(),
+            digest_frequency=form.cleaned_data["digest_frequency"],
+            digest_weekday=form.cleaned_data["digest_weekday"],
+        )
         messages.success(request, "Your notification choices are saved.")
         return redirect("members:notification-settings")
-    return render(request, "members/settings_notifications.html", {"form": form})
+    return render(
+        request,
+        "members/settings_notifications.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

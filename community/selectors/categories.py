@@ -65,9 +65,14 @@ def get_category(*, viewer: Viewer, slug: str) -> Category:
     return policies.visible_categories(viewer).select_related("minimum_tier").get(slug=slug)
 
 
-def is_watching_category(*, member: User, category: Category) -> bool:
-    """Whether the member watches the whole category."""
-    return bool(Subscription.objects.filter(member=member, category=category).exists())
+def category_level(*, member: User, category: Category) -> str:
+    """The member's notification level for a category (normal when they chose none)."""
+    level = (
+        Subscription.objects.filter(member=member, category=category)
+        .values_list("level", flat=True)
+        .first()
+    )
+    return level or Subscription.Level.NORMAL
 
 
 def topic_name(*, slug: str) -> str:

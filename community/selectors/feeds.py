@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from community import policies
 from community.models import Post, ReadState, Subscription, Thread
-from community.selectors.threads import LIST_RELATED, ThreadRow, _topics_prefetch, thread_row
+from community.selectors.threads import (
+    LIST_RELATED,
+    ThreadRow,
+    _topics_prefetch,
+    muted_category_ids,
+    thread_row,
+)
 from members.models import User
 
 FOR_YOU_CANDIDATES = 300
@@ -56,6 +62,7 @@ def _rank(member: User) -> tuple[list[Recommendation], dict[int, int]]:
         policies.visible_threads(member)
         .filter(last_activity_at__gte=now - FOR_YOU_WINDOW)
         .exclude(author=member)  # a member's own threads are never recommended to them
+        .exclude(category_id__in=muted_category_ids(member))
         .select_related(*LIST_RELATED)
         .prefetch_related(_topics_prefetch())
         .order_by("-last_activity_at", "-id")[:FOR_YOU_CANDIDATES]

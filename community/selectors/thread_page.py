@@ -97,7 +97,8 @@ class ThreadScreen:
     rows: list[PostRow]
     number: int
     page_count: int
-    is_watching: bool
+    level: str
+    level_is_inherited: bool
     last_read_number: int | None
     permissions: ThreadPermissions
     url: str
@@ -110,6 +111,15 @@ class ThreadScreen:
     @property
     def has_next(self) -> bool:
         return self.number < self.page_count
+
+    @property
+    def is_watching(self) -> bool:
+        return self.level == Subscription.Level.WATCHING
+
+    @property
+    def levels(self) -> list[tuple[str, str]]:
+        """The notification levels a member can choose, in menu order."""
+        return list(Subscription.Level.choices)
 
     @property
     def posts(self) -> list[Post]:
@@ -179,7 +189,8 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
         rows=rows,
         number=number,
         page_count=pages,
-        is_watching=state.is_watching,
+        level=state.level,
+        level_is_inherited=state.level_is_inherited,
         last_read_number=state.last_read_number,
         permissions=permissions,
         url=thread.get_absolute_url(),
@@ -199,15 +210,21 @@ def _page_of_posts(thread: Thread, number: int) -> list[Post]:
 
 @dataclass(frozen=True)
 class ReaderState:
-    """How far the member read a thread and whether they watch it."""
+    """How far the member read a thread and their notification level for it."""
 
     last_read_number: int | None = None
-    is_watching: bool = False
+    level: str = Subscription.Level.NORMAL
+    level_is_inherited: bool = False
+
+    @property
+    def is_watching(self) -> bool:
+        return self.level == Subscription.Level.WATCHING
 
 
 def get_reader_state(*, viewer: Viewer, thread: Thread) -> ReaderState:
-    """How far the member read the thread and whether they watch it (directly or through
-    its category). Nothing for a visitor; two queries for a member."""
+    """How far the member read the thread and their notification level for it: the
+    thread's own, else its category's, else normal. Nothing for a visitor; two queries for
+    a member."""
     if not isinstance(viewer, User):
         return ReaderState()
     last_read = (
@@ -215,10 +232,19 @@ def get_reader_state(*, viewer: Viewer, thread: Thread) -> ReaderState:
         .values_list("last_read_number", flat=True)
         .first()
     )
-    watching = Subscription.objects.filter(
-        Q(thread=thread) | Q(category_id=thread.category_id), member=viewer
-    ).exists()
-    return ReaderState(last_read_number=last_read, is_watching=watching)
+    levels = {
+        ("thread" if thread_id else "category"): level
+        for thread_id, level in Subscription.objects.filter(
+            Q(thread=thread) | Q(category_id=thread.category_id), member=viewer
+        ).values_list("thread_id", "level")
+    }
+    if "thread" in levels:
+        return ReaderState(last_read_number=last_read, level=levels["thread"])
+    if "category" in levels:
+        return ReaderState(
+            last_read_number=last_read, level=levels["category"], level_is_inherited=True
+        )
+    return ReaderState(last_read_number=last_read)
 
 
 def reactions_given(*, viewer: Viewer, post_ids: list[int]) -> dict[int, list[str]]:

@@ -6,16 +6,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from community import policies
-from community.models import Category, ReadState, Thread
+from community.models import Category, ReadState, Subscription, Thread
 from community.pagination import Cursor
 from community.selectors.categories import (
+    category_level,
     get_category,
-    is_watching_category,
     list_categories,
     topic_name,
 )
@@ -68,9 +68,16 @@ class ThreadRow:
 
 
 def thread_row(
-    thread: Thread, *, read_numbers: dict[int, int], shows_unread: bool, reason: str = ""
+    thread: Thread,
+    *,
+    read_numbers: dict[int, int],
+    shows_unread: bool,
+    reason: str = "",
+    quiet: bool = False,
 ) -> ThreadRow:
-    """A list row for `thread`: URLs built once, unread count from the member's markers."""
+    """A list row for `thread`: URLs built once, unread count from the member's markers
+    (none for a thread the member set to normal or muted: `quiet`)."""
+    shows_unread = shows_unread and not quiet
     return ThreadRow(
         thread=thread,
         url=thread.get_absolute_url(),
@@ -89,6 +96,7 @@ class ThreadListPage:
     pinned: list[Thread] = field(default_factory=list)
     next_cursor: str | None = None
     read_numbers: dict[int, int] = field(default_factory=dict)
+    quiet_ids: set[int] = field(default_factory=set)
     shows_unread: bool = False
 
     def unread_count(self, thread: Thread) -> int | None:
@@ -105,7 +113,12 @@ class ThreadListPage:
         return [self._row(thread) for thread in self.pinned]
 
     def _row(self, thread: Thread) -> ThreadRow:
-        return thread_row(thread, read_numbers=self.read_numbers, shows_unread=self.shows_unread)
+        return thread_row(
+            thread,
+            read_numbers=self.read_numbers,
+            shows_unread=self.shows_unread,
+            quiet=thread.pk in self.quiet_ids,
+        )
 
 
 def _topics_prefetch() -> Prefetch[Any]:
@@ -129,6 +142,8 @@ def list_threads(
     """
     threads = apply_thread_filters(policies.visible_threads(viewer), filters)
     member = viewer if isinstance(viewer, User) else None
+    if member and not filters.category:
+        threads = threads.exclude(category_id__in=muted_category_ids(member))
     if member and list_filter == ListFilter.UNREAD:
         threads = threads.filter(
             read_states__member=member, read_states__last_read_number__lt=F("post_count")
@@ -168,10 +183,41 @@ def list_threads(
             .order_by("-last_activity_at", "-id")
         )  # all of them: moderators keep this set small, and none may vanish from the list
     if member:
-        page.read_numbers = read_numbers(
+        page.read_numbers, page.quiet_ids = read_markers(
             member=member, thread_ids=[t.pk for t in page.threads + page.pinned]
         )
     return page
+
+
+def muted_category_ids(member: User) -> QuerySet[Subscription, Any]:
+    """The categories the member muted (a subquery): their threads leave Latest, For you and
+    the digest, though the category's own page still lists them."""
+    return Subscription.objects.filter(
+        member=member, category__isnull=False, level=Subscription.Level.MUTED
+    ).values("category_id")
+
+
+def read_markers(*, member: User, thread_ids: list[int]) -> tuple[dict[int, int], set[int]]:
+    """The member's read markers of these threads (thread id -> last post number read) and
+    the ids of those they set to normal or muted, whose unread counts lists leave out
+    (tracking is what opening a thread does by default). One query."""
+    quiet = Subscription.objects.filter(
+        member=member,
+        thread=OuterRef("thread"),
+        level__in=[Subscription.Level.NORMAL, Subscription.Level.MUTED],
+    )
+    rows = (
+        ReadState.objects.filter(member=member, thread_id__in=thread_ids)
+        .annotate(is_quiet=Exists(quiet))
+        .values_list("thread_id", "last_read_number", "is_quiet")
+    )
+    numbers: dict[int, int] = {}
+    quiet_ids: set[int] = set()
+    for thread_id, number, is_quiet in rows:
+        numbers[thread_id] = number
+        if is_quiet:
+            quiet_ids.add(thread_id)
+    return numbers, quiet_ids
 
 
 def read_numbers(*, member: User, thread_ids: list[int]) -> dict[int, int]:
@@ -189,7 +235,8 @@ class ThreadListScreen:
 
     `category` is set on a category page; `categories` is the sidebar (a lazy queryset: the
     page reads it, the API, which has no sidebar, never does); `can_watch` and
-    `is_watching_category` drive the watch button; `list_filter` is "", "unread" or "new".
+    `category_level` (the member's notification level for the category) drive the level
+    menu; `list_filter` is "", "unread" or "new".
     """
 
     page: ThreadListPage
@@ -200,8 +247,13 @@ class ThreadListScreen:
     categories: QuerySet[Category]
     topic_name: str
     can_watch: bool
-    is_watching_category: bool
+    category_level: str
     shows_member_tabs: bool
+
+    @property
+    def levels(self) -> list[tuple[str, str]]:
+        """The notification levels a member can choose, in menu order."""
+        return list(Subscription.Level.choices)
 
 
 def get_thread_list_screen(
@@ -231,8 +283,10 @@ def get_thread_list_screen(
         categories=list_categories(viewer=viewer),
         topic_name=topic_name(slug=filters.topic) if filters.topic else "",
         can_watch=member is not None and category is not None,
-        is_watching_category=bool(
-            member and category and is_watching_category(member=member, category=category)
+        category_level=(
+            category_level(member=member, category=category)
+            if member and category
+            else Subscription.Level.NORMAL
         ),
         shows_member_tabs=member is not None,
     )

@@ -9,9 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from community import policies
-from community.exceptions import ReactionNotAllowedError
+from community.exceptions import InvalidLevelError, ReactionNotAllowedError
 from community.models import Post, Reaction, ReadState, Subscription, Thread
+from community.notifications import thread_scope
+from community.services.notifying import notify_reaction
 from members.models import User
+from members.notifications.services import mark_scope_read
 
 #: Views are counted in the cache and written to the thread once this many pile up.
 VIEW_FLUSH_EVERY = 10
@@ -25,7 +28,12 @@ COUNTER_FIELD = {
 
 
 def _reactable_post(member: User, post_id: int) -> Post:
-    post = policies.visible_posts(member).only("id", "author_id", "is_deleted").get(pk=post_id)
+    post = (
+        policies.visible_posts(member)
+        .select_related("thread")
+        .only("id", "author_id", "is_deleted", "thread__id", "thread__category_id")
+        .get(pk=post_id)
+    )
     if post.author_id == member.pk:
         raise ReactionNotAllowedError("You can't react to your own post.")
     if post.is_deleted:
@@ -47,6 +55,7 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
             Reaction.objects.create(post=post, member=member, kind=kind)
             field = COUNTER_FIELD[Reaction.Kind(kind)]
             Post.objects.filter(pk=post.pk).update(**{field: F(field) + 1})
+            notify_reaction(post=post, member_id=member.pk, kind=kind)
     except IntegrityError:
         return False
     return True
@@ -65,11 +74,38 @@ def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
     return bool(deleted)
 
 
+def _checked_level(level: str) -> str:
+    if level not in Subscription.Level.values:
+        raise InvalidLevelError("Choose watching, tracking, normal or muted.", field="level")
+    return level
+
+
+def set_thread_level(*, member: User, thread_id: int, level: str) -> Subscription:
+    """Set the member's notification level for a thread they may see (it wins over the
+    category's). Raises InvalidLevelError, Thread.DoesNotExist."""
+    level = _checked_level(level)
+    thread = policies.visible_threads(member).get(pk=thread_id)
+    subscription, _ = Subscription.objects.update_or_create(
+        member=member, thread=thread, defaults={"level": level}
+    )
+    return subscription
+
+
+def set_category_level(*, member: User, category_id: int, level: str) -> Subscription:
+    """Set the member's notification level for a category they may see. Muted takes its
+    threads out of the member's Latest, For you and digest. Raises InvalidLevelError,
+    Category.DoesNotExist."""
+    level = _checked_level(level)
+    category = policies.visible_categories(member).get(pk=category_id)
+    subscription, _ = Subscription.objects.update_or_create(
+        member=member, category=category, defaults={"level": level}
+    )
+    return subscription
+
+
 def watch_thread(*, member: User, thread_id: int) -> Subscription:
     """Watch a thread the member may see (idempotent). Raises Thread.DoesNotExist."""
-    thread = policies.visible_threads(member).get(pk=thread_id)
-    subscription, _ = Subscription.objects.get_or_create(member=member, thread=thread)
-    return subscription
+    return set_thread_level(member=member, thread_id=thread_id, level=Subscription.Level.WATCHING)
 
 
 def unwatch_thread(*, member: User, thread_id: int) -> bool:
@@ -80,9 +116,9 @@ def unwatch_thread(*, member: User, thread_id: int) -> bool:
 
 def watch_category(*, member: User, category_id: int) -> Subscription:
     """Watch a category the member may see (idempotent). Raises Category.DoesNotExist."""
-    category = policies.visible_categories(member).get(pk=category_id)
-    subscription, _ = Subscription.objects.get_or_create(member=member, category=category)
-    return subscription
+    return set_category_level(
+        member=member, category_id=category_id, level=Subscription.Level.WATCHING
+    )
 
 
 def unwatch_category(*, member: User, category_id: int) -> bool:
@@ -139,6 +175,7 @@ def record_thread_visit(
     record_view(thread_id=thread_id)
     if isinstance(viewer, User) and read_to is not None:
         mark_read(member=viewer, thread_id=thread_id, number=read_to, known=known)
+        mark_scope_read(member_id=viewer.pk, scope=thread_scope(thread_id))
 
 
 def record_view(*, thread_id: int) -> None:

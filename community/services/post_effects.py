@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from community import search
 from community.models import Mention, Post, Subscription, Thread
 from community.services.engagement import mark_read
+from community.services.notifying import notify_new_mentions
+from core.queueing import enqueue_on_commit
 from members.models import User
 from members.services import record_activity
 
@@ -35,19 +37,25 @@ class PostWritten:
 
 
 def after_post_written(event: PostWritten) -> None:
-    """Record mentions, make the author watch the thread and read it to their post, index
-    the post for search and note the author's activity."""
+    """Record mentions, make the author watch the thread (unless they chose a level for it)
+    and read it to their post, index the post for search, note the author's activity, and
+    after commit tell the members the post concerns and the thread's watchers."""
+    from community.tasks import notify_about_post_task  # tasks import services
+
     record_mentions(event.post, event.mentioned, author=event.author)
     Subscription.objects.get_or_create(member=event.author, thread=event.thread)
     mark_read(member=event.author, thread_id=event.thread.pk, number=event.post.number)
     search.index_post(post_id=event.post.pk)
     record_activity(member_id=event.author.pk)
+    enqueue_on_commit(notify_about_post_task, event.post.pk)
 
 
 def after_post_edited(*, post: Post, editor: User, mentioned: list[User]) -> list[User]:
-    """Record mentions the new text adds (not the author's own) and re-index the post.
-    Returns the members mentioned for the first time in this post."""
+    """Record mentions the new text adds (not the author's own), tell those members, and
+    re-index the post. Returns the members mentioned for the first time in this post."""
     added = record_mentions(post, mentioned, author=post.author)
+    if added:
+        notify_new_mentions(post=post, member_ids=[member.pk for member in added])
     search.index_post(post_id=post.pk)
     return added
 

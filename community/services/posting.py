@@ -17,6 +17,7 @@ from community.exceptions import (
     ThreadLockedError,
 )
 from community.models import Category, Post, PostRevision, Thread
+from community.services.notifying import notify_answer_accepted
 from community.services.post_effects import (
     PostWritten,
     after_post_deleted,
@@ -218,11 +219,14 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
     thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can accept an answer.")
+    previous_solution_id = thread.solution_id
     post = Post.objects.filter(thread=thread, pk=post_id).first()
     if post is None or post.number == 1 or post.is_deleted:
         raise AnswerNotAcceptableError("Choose one of the replies as the answer.", field="post")
     thread.solution = post
     thread.save(update_fields=["solution"])
+    if previous_solution_id != post.pk:
+        notify_answer_accepted(post=post, actor_id=actor.pk)
     return thread
 
 

@@ -346,7 +346,47 @@
     }
   }
 
+  /* The notification bell: poll the unread count (a 304 costs the server nothing when it
+     has not changed) while the page is visible, and show it without a reload. */
+  var BELL_POLL_MS = 20000;
+
+  function setUpBell() {
+    var bell = document.querySelector("[data-bell]");
+    if (!bell || !window.fetch) {
+      return;
+    }
+    var badge = bell.querySelector("[data-bell-count]");
+    var number = bell.querySelector("[data-bell-number]");
+    var url = bell.getAttribute("data-count-url");
+
+    function show(count) {
+      number.textContent = count > 99 ? "99+" : String(count);
+      badge.hidden = count === 0;
+      bell.classList.toggle("has-unread", count > 0);
+    }
+
+    function poll() {
+      if (document.hidden) {
+        return;
+      }
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (data && typeof data.unread === "number") {
+            show(data.unread);
+          }
+        })
+        .catch(function () {});
+    }
+
+    window.setInterval(poll, BELL_POLL_MS);
+    document.addEventListener("visibilitychange", poll);
+  }
+
   function init() {
+    setUpBell();
     preselectBrowserTimeZone();
     setUpNavToggle();
     setUpMenus();

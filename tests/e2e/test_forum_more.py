@@ -60,17 +60,28 @@ def test_member_watches_a_category_found_from_the_categories_index(page, sign_in
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Speaking")
     expect(main.get_by_role("link", name="Clicker or keyboard for slides")).to_be_visible()
-    main.get_by_role("button", name="Watch", exact=True).click()
+    level_menu = main.get_by_text("Notifications for Speaking:")
+    expect(main.locator(".level-menu summary")).to_contain_text("Normal")
+    main.locator(".level-menu summary").click()
+    main.get_by_role("button", name="Watching Every new post.").click()
 
-    expect(page.locator(".messages")).to_contain_text("You're watching Speaking.")
-    expect(main.get_by_role("button", name="Watch", exact=True)).to_have_count(0)
-    expect(main.get_by_role("button", name="Stop watching")).to_be_visible()
-    assert Subscription.objects.filter(member=reader, category=speaking).count() == 1
-    main.get_by_role("button", name="Stop watching").click()
+    expect(page.locator(".messages")).to_contain_text("You're watching Speaking")
+    expect(main.locator(".level-menu summary")).to_contain_text("Watching")
+    assert list(
+        Subscription.objects.filter(member=reader, category=speaking).values_list(
+            "level", flat=True
+        )
+    ) == ["watching"]
+    main.locator(".level-menu summary").click()
+    main.get_by_role("button", name="Muted").click()
 
-    expect(page.locator(".messages")).to_contain_text("You stopped watching Speaking.")
-    expect(main.get_by_role("button", name="Watch", exact=True)).to_be_visible()
-    assert Subscription.objects.filter(member=reader, category=speaking).count() == 0
+    expect(page.locator(".messages")).to_contain_text("Speaking is muted")
+    expect(level_menu).to_have_count(1)
+    assert list(
+        Subscription.objects.filter(member=reader, category=speaking).values_list(
+            "level", flat=True
+        )
+    ) == ["muted"]
 
 
 def test_visitor_does_not_see_a_members_only_thread(page, asker, speaking):

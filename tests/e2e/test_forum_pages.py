@@ -256,7 +256,7 @@ def test_reaction_the_member_gave_is_shown_pressed(client, question, helper):
 
     content = html(client.get(thread_path(question)))
 
-    assert content.count('aria-pressed="true"') == 1
+    assert content.count('class="reaction" type="submit" aria-pressed="true"') == 1
     assert re.search(
         r'name="action" value="remove">\s*<button class="reaction" type="submit" '
         r'aria-pressed="true" title="Take back your “Thanks”"',

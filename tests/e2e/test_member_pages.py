@@ -217,20 +217,24 @@ def test_notification_choice_sticks_after_saving_and_reloading(page, sign_in):
     member = UserFactory(email="noti@example.com")
     sign_in(page, member.email)
     page.goto("/settings/notifications/")
-    replies_by_email = page.get_by_role("checkbox", name="Replies by email")
-    mentions_by_email = page.get_by_role("checkbox", name="Mentions by email")
-    expect(replies_by_email).not_to_be_checked()
-    expect(mentions_by_email).to_be_checked()
+    replies_email = page.get_by_label("Replies in threads you watch: email")
+    mentions_email = page.get_by_label("Mentions: email")
+    expect(replies_email).to_have_value("immediately")
+    expect(mentions_email).to_have_value("immediately")
 
-    replies_by_email.check()
-    mentions_by_email.uncheck()
+    replies_email.select_option("digest")
+    mentions_email.select_option("never")
+    page.get_by_label("Email digest").select_option("daily")
     page.get_by_role("button", name="Save choices").click()
     expect(page.locator(".messages")).to_contain_text("Your notification choices are saved.")
     page.reload()
 
-    expect(replies_by_email).to_be_checked()
-    expect(mentions_by_email).not_to_be_checked()
-    expect(page.get_by_role("checkbox", name="Replies on the site")).to_be_checked()
+    expect(replies_email).to_have_value("digest")
+    expect(mentions_email).to_have_value("never")
+    expect(page.get_by_label("Email digest")).to_have_value("daily")
+    expect(
+        page.get_by_role("checkbox", name="Replies in threads you watch on the site")
+    ).to_be_checked()
 
 
 def test_member_downloads_their_data_then_deletes_the_account_after_confirming_the_password(

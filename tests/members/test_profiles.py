@@ -343,14 +343,37 @@ def test_api_refuses_bad_profile_input_with_field_messages(member, payload, fiel
 def test_notification_preferences_start_at_defaults_and_save(client, member):
     client.force_login(member)
     page = client.get(reverse("members:notification-settings"))
-    assert page.context["form"]["mention__email"].value() is True
+    assert page.context["form"]["mention__email"].value() == "immediately"
+    assert page.context["form"]["reaction__email"].value() == "never"
+    data = {f"{kind}__email": "never" for kind in page.context["form"].preferences_keys()} | {
+        "mention__email": "digest",
+        "mention__site": "on",
+        "reply__email": "immediately",
+    }
 
-    client.post(
-        reverse("members:notification-settings"), {"mention__site": "on", "reply__email": "on"}
+    response = client.post(
+        reverse("members:notification-settings"),
+        {**data, "digest_frequency": "daily", "digest_weekday": "3"},
     )
 
+    assert response.status_code == 302
     settings_rows = {
-        s.kind: (s.by_email, s.on_site) for s in NotificationSetting.objects.filter(member=member)
+        s.kind: (s.email, s.on_site) for s in NotificationSetting.objects.filter(member=member)
     }
-    assert settings_rows["mention"] == (False, True)
-    assert settings_rows["reply"] == (True, False)
+    assert settings_rows["mention"] == ("digest", True)
+    assert settings_rows["reply"] == ("immediately", False)
+    member.refresh_from_db()
+    assert (member.digest_frequency, member.digest_weekday) == ("daily", 3)
+
+
+def test_notification_preferences_refuse_an_unknown_email_mode_and_save_nothing(client, member):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("members:notification-settings"),
+        {"mention__email": "hourly", "digest_frequency": "weekly", "digest_weekday": "0"},
+    )
+
+    assert response.status_code == 400
+    assert "mention__email" in response.context["form"].errors
+    assert NotificationSetting.objects.filter(member=member).count() == 0

@@ -1,0 +1,18 @@
+"""What every page's header shows about the signed-in member."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from members.models import User
+from members.notifications.selectors import unread_count
+
+
+def notifications(request: HttpRequest) -> dict[str, object]:
+    """The bell's unread count, computed only when a template shows it: no query when the
+    count is cached, one otherwise; nothing for visitors."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {}
+    return {"notification_count": SimpleLazyObject(lambda: unread_count(member=user))}

@@ -1,0 +1,86 @@
+"""The inbox: the list, opening a notification, marking read, and the bell's poll."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from core.http import or_404
+from members.models import User
+from members.notifications import selectors, services
+
+
+def _member(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # login_required guarantees it
+    return request.user
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The member's notifications, newest first, grouped."""
+    member = _member(request)
+    before = request.GET.get("before", "")
+    screen = selectors.get_inbox_screen(
+        member=member, before=int(before) if before.isascii() and before.isdigit() else None
+    )
+    if screen.unreachable_ids:
+        services.mark_unreachable_read(member_id=member.pk, notification_ids=screen.unreachable_ids)
+    return render(request, "members/notifications.html", {"screen": screen})
+
+
+@login_required
+@require_GET
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Go to what the notification is about, marking it (and its group) read."""
+    member = _member(request)
+    target = or_404(
+        lambda: selectors.get_notification_target(member=member, notification_id=notification_id)
+    )
+    services.mark_group_read(member_id=member.pk, notification_id=notification_id)
+    return redirect(target.url)
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    services.mark_group_read(member_id=_member(request).pk, notification_id=notification_id)
+    return redirect("members:notifications")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    marked = services.mark_all_read(member_id=_member(request).pk)
+    if marked:
+        messages.success(request, "Everything is marked read.")
+    return redirect("members:notifications")
+
+
+@require_GET
+def unread_count(request: HttpRequest) -> HttpResponse:
+    """The bell's poll: {"unread": n} with an ETag. When the count is cached and the
+    browser's copy is current, a 304 that touched no database table (the member's id comes
+    from the session, which the cached_db engine serves from the cache)."""
+    member_id = request.session.get(SESSION_KEY)
+    if member_id is None:
+        return JsonResponse({"detail": "Sign in to see your notifications."}, status=401)
+    cached = selectors.cached_unread_count(int(member_id))
+    etag = f'"{member_id}-{cached}"'
+    if cached is not None and request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        if not isinstance(request.user, User) or not request.user.is_active:
+            return JsonResponse({"detail": "Sign in to see your notifications."}, status=401)
+        count = selectors.unread_count(member=request.user)
+        etag = f'"{member_id}-{count}"'
+        response = JsonResponse({"unread": count})
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
