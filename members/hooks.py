@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -62,16 +63,45 @@ class TargetResolver(Protocol):
     def __call__(self, member: User, ids: Sequence[int], /) -> dict[int, NotificationTarget]: ...
 
 
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of a digest section: a title linking somewhere, and a short detail."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DigestBlock:
+    """A section of the email digest: a heading and its lines (never empty)."""
+
+    heading: str
+    items: list[DigestItem]
+
+
+class DigestSection(Protocol):
+    """Returns a section of `member`'s digest about what happened since `since` (only what
+    they may see, nothing from categories they muted), or None when there is nothing."""
+
+    def __call__(self, member: User, since: datetime, /) -> DigestBlock | None: ...
+
+
 @dataclass
 class _Registry:
     export_sections: dict[str, ExportSection]
     profile_sections: dict[str, ProfileSection]
     deletion_steps: dict[str, DeletionStep]
     target_resolvers: dict[str, TargetResolver]
+    digest_sections: dict[str, tuple[int, DigestSection]]
 
 
 _registry = _Registry(
-    export_sections={}, profile_sections={}, deletion_steps={}, target_resolvers={}
+    export_sections={},
+    profile_sections={},
+    deletion_steps={},
+    target_resolvers={},
+    digest_sections={},
 )
 
 
@@ -113,3 +143,15 @@ def register_target_resolver(target_type: str, resolver: TargetResolver) -> None
 def target_resolver(target_type: str) -> TargetResolver | None:
     """The resolver of `target_type`, or None when no app registered one."""
     return _registry.target_resolvers.get(target_type)
+
+
+def register_digest_section(name: str, section: DigestSection, *, order: int) -> None:
+    """Add (or replace) a section of the email digest; lower `order` comes first."""
+    _registry.digest_sections[name] = (order, section)
+
+
+def digest_sections() -> list[DigestSection]:
+    """The registered digest sections, in their order."""
+    return [
+        section for _, section in sorted(_registry.digest_sections.values(), key=lambda x: x[0])
+    ]
