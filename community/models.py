@@ -93,6 +93,9 @@ class Thread(models.Model):
     solution = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    solved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the answer was accepted."
+    )
 
     class Meta:
         indexes = [

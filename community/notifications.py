@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from community import policies
 from community.models import Mention, Post, Subscription, Thread
-from members.hooks import NotificationTarget
+from members.hooks import MuteOption, NotificationTarget
 from members.models import EmailMode, User
 from members.notifications import NotificationKind
 
@@ -209,3 +209,43 @@ def resolve_threads(member: User, ids: Sequence[int]) -> dict[int, NotificationT
         )
         for thread in threads
     }
+
+
+class ThreadMuter:
+    """The unsubscribe page's milder choices for an email about a thread: mute the thread,
+    or its whole category."""
+
+    def options(self, member: User, scope: str) -> list[MuteOption]:
+        """Mute options for a thread scope the member may still see."""
+        thread = self._thread(member, scope)
+        if thread is None:
+            return []
+        return [
+            MuteOption("thread", f"Mute the thread “{thread.title}”"),
+            MuteOption("category", f"Mute the whole {thread.category.name} category"),
+        ]
+
+    def mute(self, member: User, scope: str, key: str) -> bool:
+        """Mute the thread or its category; False for a hidden thread or unknown option."""
+        thread = self._thread(member, scope)
+        if thread is None or key not in ("thread", "category"):
+            return False
+        from community.services import engagement  # services import this module
+
+        if key == "thread":
+            engagement.set_thread_level(
+                member=member, thread_id=thread.pk, level=Subscription.Level.MUTED
+            )
+        else:
+            engagement.set_category_level(
+                member=member, category_id=thread.category_id, level=Subscription.Level.MUTED
+            )
+        return True
+
+    @staticmethod
+    def _thread(member: User, scope: str) -> Thread | None:
+        _, _, raw_id = scope.partition(":")
+        if not raw_id.isdigit():
+            return None
+        visible = policies.visible_threads(member).select_related("category")
+        return visible.filter(pk=int(raw_id)).first()

@@ -21,4 +21,12 @@ app.conf.beat_schedule = {
         "task": "core.tasks.requeue_stalled_deliveries_task",
         "schedule": 300.0,
     },
+    "send-due-notification-emails": {
+        "task": "members.tasks.sweep_due_notification_emails_task",
+        "schedule": 60.0,
+    },
+    "send-due-digests": {
+        "task": "members.tasks.sweep_due_digests_task",
+        "schedule": 900.0,
+    },
 }

@@ -203,6 +203,9 @@ else:
 NOTIFICATION_EMAIL_WINDOW_SECONDS = env.int("NOTIFICATION_EMAIL_WINDOW_SECONDS", default=600)
 NOTIFICATION_EMAIL_DAILY_CAP = env.int("NOTIFICATION_EMAIL_DAILY_CAP", default=20)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# The mail provider signs its bounce and complaint reports (POST /email/events/) with this;
+# unset, the endpoint is off (operators can still use `manage.py record_email_event`).
+EMAIL_WEBHOOK_SECRET = env.str("EMAIL_WEBHOOK_SECRET", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hearth <hello@hearth.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

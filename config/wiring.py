@@ -39,7 +39,7 @@ def _connect_community_to_members() -> None:
 
 
 def _connect_forum_notifications() -> None:
-    from community import notifications
+    from community import digest, notifications
     from members import hooks
     from members.notifications import register_kind
 
@@ -49,3 +49,9 @@ def _connect_forum_notifications() -> None:
     # What a forum notification is about, as the member may see it now.
     hooks.register_target_resolver("post", notifications.resolve_posts)
     hooks.register_target_resolver("thread", notifications.resolve_threads)
+    # Unsubscribe pages offer to mute the thread (or its category) an email was about.
+    hooks.register_scope_muter("thread", notifications.ThreadMuter())
+    # The digest: what happened to the member's posts, new threads, questions to answer.
+    hooks.register_digest_section("forum.your_posts", digest.your_posts, order=10)
+    hooks.register_digest_section("forum.new_in_topics", digest.new_in_your_topics, order=20)
+    hooks.register_digest_section("forum.questions", digest.questions_you_could_answer, order=30)

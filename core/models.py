@@ -21,6 +21,7 @@ class Delivery(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Not sent: the address bounces or complained"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,6 +37,11 @@ class Delivery(models.Model):
     subject = models.CharField(max_length=998)
     text_body = models.TextField()
     html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers to send.")
+    is_transactional = models.BooleanField(
+        default=True,
+        help_text="Account and security mail: no unsubscribe link, sent despite a complaint.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempt_count = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -85,3 +91,25 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmailHealth(models.Model):
+    """What the mail provider reported about one address: bounces and complaints.
+
+    Hard bounces count 2, soft ones 1; at SUPPRESS_AT Hearth stops emailing the address.
+    The score counts only while bounces keep coming: 30 days after the last one it is 0
+    again. A complaint (marked as spam) stops every non-transactional email for good.
+    """
+
+    address = models.EmailField(unique=True)
+    bounce_score = models.PositiveSmallIntegerField(default=0)
+    last_bounce_at = models.DateTimeField(null=True, blank=True)
+    last_bounce_reason = models.CharField(max_length=300, blank=True)
+    complained_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "email health"
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.bounce_score}"

@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from core.models import Delivery
-from core.services import requeue_stalled_deliveries, send_delivery
+from core.services import requeue_stalled_deliveries, send_deliveries, send_delivery
 
 
 @shared_task(
@@ -22,6 +22,13 @@ def send_delivery_task(delivery_id: int) -> bool:
 
 
 @shared_task
+def send_deliveries_task(delivery_ids: list[int]) -> int:
+    """Send a batch of Deliveries over one connection. Idempotent: rows already claimed or
+    sent are skipped; a failed message goes back to pending for the sweeper."""
+    return send_deliveries(delivery_ids=delivery_ids)
+
+
+@shared_task
 def requeue_stalled_deliveries_task() -> int:
     """Sweeper (beat, every 5 minutes): re-enqueue deliveries whose task was lost."""
     return requeue_stalled_deliveries()
@@ -33,4 +40,10 @@ def ping_task(value: str) -> str:
     return value
 
 
-__all__ = ["Delivery", "ping_task", "requeue_stalled_deliveries_task", "send_delivery_task"]
+__all__ = [
+    "Delivery",
+    "ping_task",
+    "requeue_stalled_deliveries_task",
+    "send_deliveries_task",
+    "send_delivery_task",
+]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("staff/outbox/", views.outbox_list, name="outbox"),
     path("staff/outbox/<int:delivery_id>/", views.outbox_detail, name="outbox-detail"),
+    path("email/events/", views.email_events, name="email-events"),
 ]

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from core import health
+from core.email_events import parse_events, signature_is_valid
 from core.models import Delivery
 from core.selectors import get_delivery, list_deliveries
+from core.services import record_email_events
 
 
 @require_GET
@@ -66,3 +71,25 @@ def outbox_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
         "core/outbox_detail.html",
         {"delivery": delivery, "shows_bodies": settings.EMAIL_OUTBOX_SHOWS_BODIES},
     )
+
+
+@csrf_exempt  # a provider calls it; the HMAC signature authenticates it
+@require_POST
+def email_events(request: HttpRequest) -> JsonResponse:
+    """The mail provider reports bounces and complaints here (see core.email_events)."""
+    secret = settings.EMAIL_WEBHOOK_SECRET
+    if not secret:
+        return JsonResponse({"detail": "Email event reports are not enabled."}, status=404)
+    body = request.body
+    if not signature_is_valid(body, request.headers.get("X-Hearth-Signature", ""), secret):
+        return JsonResponse({"detail": "Bad or missing signature."}, status=403)
+    try:
+        events = parse_events(json.loads(body))
+    except (ValueError, RecursionError) as error:
+        message = (
+            str(error)
+            if isinstance(error, ValueError) and not isinstance(error, json.JSONDecodeError)
+            else "The body is not valid JSON."
+        )
+        return JsonResponse({"detail": message}, status=400)
+    return JsonResponse({"recorded": record_email_events(events)})

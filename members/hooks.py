@@ -87,6 +87,25 @@ class DigestSection(Protocol):
     def __call__(self, member: User, since: datetime, /) -> DigestBlock | None: ...
 
 
+@dataclass(frozen=True)
+class MuteOption:
+    """A milder choice offered instead of unsubscribing: mute what the email was about."""
+
+    key: str
+    label: str
+
+
+class ScopeMuter(Protocol):
+    """For a scope ("thread:12"), the mute options it offers `member`, and muting one.
+
+    `options(member, scope)` returns the options (empty when the scope is gone or hidden);
+    `mute(member, scope, key)` applies one and says whether it did."""
+
+    def options(self, member: User, scope: str, /) -> list[MuteOption]: ...
+
+    def mute(self, member: User, scope: str, key: str, /) -> bool: ...
+
+
 @dataclass
 class _Registry:
     export_sections: dict[str, ExportSection]
@@ -94,6 +113,7 @@ class _Registry:
     deletion_steps: dict[str, DeletionStep]
     target_resolvers: dict[str, TargetResolver]
     digest_sections: dict[str, tuple[int, DigestSection]]
+    scope_muters: dict[str, ScopeMuter]
 
 
 _registry = _Registry(
@@ -102,6 +122,7 @@ _registry = _Registry(
     deletion_steps={},
     target_resolvers={},
     digest_sections={},
+    scope_muters={},
 )
 
 
@@ -155,3 +176,13 @@ def digest_sections() -> list[DigestSection]:
     return [
         section for _, section in sorted(_registry.digest_sections.values(), key=lambda x: x[0])
     ]
+
+
+def register_scope_muter(prefix: str, muter: ScopeMuter) -> None:
+    """Let unsubscribe pages offer to mute scopes that start with "<prefix>:"."""
+    _registry.scope_muters[prefix] = muter
+
+
+def scope_muter(scope: str) -> ScopeMuter | None:
+    """The muter of a scope ("thread:12" -> the "thread" muter), or None."""
+    return _registry.scope_muters.get(scope.partition(":")[0]) if scope else None

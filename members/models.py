@@ -362,3 +362,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}: {self.target_type} {self.target_id}"
+
+
+class UnsubscribeFeedback(models.Model):
+    """What a member chose on an unsubscribe page, and why if they said (for staff)."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    choice = models.CharField(max_length=40)
+    reason = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.kind} {self.choice}"

@@ -84,10 +84,18 @@ class ThreadDetailSerializer(ThreadSummarySerializer):
     context's `screen` (the thread screen)."""
 
     is_watching = serializers.SerializerMethodField()
+    notification_level = serializers.SerializerMethodField(
+        help_text="watching, tracking, normal or muted (the thread's, else its category's)."
+    )
     permissions = serializers.SerializerMethodField()
 
     class Meta(ThreadSummarySerializer.Meta):
-        fields = (*ThreadSummarySerializer.Meta.fields, "is_watching", "permissions")
+        fields = (
+            *ThreadSummarySerializer.Meta.fields,
+            "is_watching",
+            "notification_level",
+            "permissions",
+        )
         read_only_fields = fields
 
     def _screen(self) -> ThreadScreen:
@@ -99,6 +107,9 @@ class ThreadDetailSerializer(ThreadSummarySerializer):
 
     def get_is_watching(self, thread: Thread) -> bool:
         return self._screen().is_watching
+
+    def get_notification_level(self, thread: Thread) -> str:
+        return self._screen().level
 
     @extend_schema_field(ThreadPermissionsSerializer)
     def get_permissions(self, thread: Thread) -> dict[str, Any]:

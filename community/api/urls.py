@@ -11,6 +11,16 @@ urlpatterns = [
     path("threads/<int:thread_id>/accept/", views.ThreadAcceptApi.as_view(), name="thread-accept"),
     path("threads/<int:thread_id>/watch/", views.ThreadWatchApi.as_view(), name="thread-watch"),
     path("threads/<int:thread_id>/read/", views.ThreadMarkReadApi.as_view(), name="thread-read"),
+    path(
+        "threads/<int:thread_id>/notification-level/",
+        views.ThreadLevelApi.as_view(),
+        name="thread-level",
+    ),
+    path(
+        "categories/<slug:slug>/notification-level/",
+        views.CategoryLevelApi.as_view(),
+        name="category-level",
+    ),
     path("posts/<int:post_id>/", views.PostDetailApi.as_view(), name="post-detail"),
     path(
         "posts/<int:post_id>/revisions/",

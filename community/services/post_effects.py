@@ -62,7 +62,9 @@ def after_post_edited(*, post: Post, editor: User, mentioned: list[User]) -> lis
 
 def after_post_deleted(*, post: Post, actor: User) -> None:
     """Take the post out of search and stop it being the thread's accepted answer."""
-    Thread.objects.filter(pk=post.thread_id, solution_id=post.pk).update(solution=None)
+    Thread.objects.filter(pk=post.thread_id, solution_id=post.pk).update(
+        solution=None, solved_at=None
+    )
     search.index_post(post_id=post.pk)
 
 

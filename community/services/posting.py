@@ -224,7 +224,9 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
     if post is None or post.number == 1 or post.is_deleted:
         raise AnswerNotAcceptableError("Choose one of the replies as the answer.", field="post")
     thread.solution = post
-    thread.save(update_fields=["solution"])
+    if previous_solution_id != post.pk:
+        thread.solved_at = timezone.now()
+    thread.save(update_fields=["solution", "solved_at"])
     if previous_solution_id != post.pk:
         notify_answer_accepted(post=post, actor_id=actor.pk)
     return thread
@@ -237,7 +239,8 @@ def unaccept_answer(*, actor: User, thread_id: int) -> Thread:
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can change the answer.")
     thread.solution = None
-    thread.save(update_fields=["solution"])
+    thread.solved_at = None
+    thread.save(update_fields=["solution", "solved_at"])
     return thread
 
 

@@ -1,10 +1,32 @@
 from django.urls import path
 
 from members.api import views
+from members.notifications import api as notifications
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
     path("me/avatar/", views.MeAvatarApi.as_view(), name="me-avatar"),
+    path(
+        "me/notification-preferences/",
+        notifications.NotificationPreferencesApi.as_view(),
+        name="me-notification-preferences",
+    ),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="notification-list"),
+    path(
+        "notifications/unread-count/",
+        notifications.NotificationUnreadCountApi.as_view(),
+        name="notification-unread-count",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.NotificationReadAllApi.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
     path("members/", views.MemberListApi.as_view(), name="member-list"),
     path("members/<str:handle>/", views.MemberDetailApi.as_view(), name="member-detail"),
 ]

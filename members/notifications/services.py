@@ -18,7 +18,14 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from members.models import DigestFrequency, EmailMode, Notification, NotificationSetting, User
+from members.models import (
+    DigestFrequency,
+    EmailMode,
+    Notification,
+    NotificationSetting,
+    UnsubscribeFeedback,
+    User,
+)
 from members.notifications.kinds import KINDS
 
 #: How long an "immediately" email waits, so a member who sees it in the app gets none.
@@ -212,3 +219,58 @@ def set_notification_preferences(
         NotificationSetting.objects.update_or_create(
             member=member, kind=kind, defaults={"email": email, "on_site": on_site}
         )
+
+
+#: Why members leave (a short list; "other" needs no words).
+UNSUBSCRIBE_REASONS = {
+    "too_many": "Too many emails",
+    "not_relevant": "Not relevant to me",
+    "read_on_site": "I read everything on the site",
+    "never_asked": "I never asked for these",
+    "other": "Something else",
+}
+
+
+@transaction.atomic
+def unsubscribe(
+    *, member_id: int, kind: str, choice: str, scope: str = "", reason: str = ""
+) -> str:
+    """Carry out an unsubscribe page's choice for one member and one kind, with no sign-in
+    (the signed token named both). `choice` is "off" (no more email of this kind; for the
+    digest, no more digests), "digest" (this kind in the digest instead) or "mute:<key>"
+    (mute what the email was about, offered by the scope's muter). Returns the choice
+    carried out; raises ValueError for one that does not apply. Records the reason given.
+    """
+    from members.hooks import scope_muter
+
+    member = User.objects.get(pk=member_id)
+    if choice == "off" and kind == "digest":
+        member.digest_frequency = DigestFrequency.NEVER
+        member.save(update_fields=["digest_frequency"])
+    elif choice in ("off", "digest") and kind in KINDS:
+        email = EmailMode.NEVER if choice == "off" else EmailMode.DIGEST
+        on_site = (
+            NotificationSetting.objects.filter(member=member, kind=kind)
+            .values_list("on_site", flat=True)
+            .first()
+        )
+        NotificationSetting.objects.update_or_create(
+            member=member,
+            kind=kind,
+            defaults={
+                "email": email,
+                "on_site": KINDS[kind].on_site_default if on_site is None else on_site,
+            },
+        )
+    elif choice.startswith("mute:") and (muter := scope_muter(scope)) is not None:
+        if not muter.mute(member, scope, choice.removeprefix("mute:")):
+            raise ValueError(f"cannot mute {scope!r} with {choice!r}")
+    else:
+        raise ValueError(f"unknown choice {choice!r} for {kind!r}")
+    UnsubscribeFeedback.objects.create(
+        member=member,
+        kind=kind,
+        choice=choice[:40],
+        reason=reason if reason in UNSUBSCRIBE_REASONS else "",
+    )
+    return choice

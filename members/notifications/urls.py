@@ -11,6 +11,7 @@ urlpatterns = [
         views.open_notification,
         name="notification-open",
     ),
+    path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
         "notifications/<int:notification_id>/read/",
         views.mark_read,

@@ -8,11 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import or_404
+from members.hooks import scope_muter
 from members.models import User
 from members.notifications import selectors, services
+from members.notifications.emails import DIGEST, Unsubscribe, read_unsubscribe_token
+from members.notifications.kinds import KINDS
+from members.notifications.services import UNSUBSCRIBE_REASONS
 
 
 def _member(request: HttpRequest) -> User:
@@ -84,3 +89,54 @@ def unread_count(request: HttpRequest) -> HttpResponse:
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def _unsubscribe_context(token: str) -> dict[str, object] | None:
+    request = read_unsubscribe_token(token)
+    if request is None:
+        return None
+    member = User.objects.filter(pk=request.member_id, is_active=True).first()
+    if member is None:
+        return None
+    muter = scope_muter(request.scope)
+    kind = KINDS.get(request.kind)
+    return {
+        "token": token,
+        "request": request,
+        "member": member,
+        "label": kind.label if kind else "Digest emails",
+        "is_digest": request.kind == DIGEST,
+        "mute_options": muter.options(member, request.scope) if muter else [],
+        "reasons": UNSUBSCRIBE_REASONS.items(),
+    }
+
+
+@csrf_exempt  # mail clients POST here with no session (RFC 8058); the signed token is the proof
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe for one member and one kind of email, no sign-in needed.
+
+    GET shows a page with one button and the milder choices (a link scanner that follows
+    links changes nothing); POST carries out the choice (a mail client's one-click POST
+    carries List-Unsubscribe=One-Click and means "off")."""
+    context = _unsubscribe_context(token)
+    if context is None:
+        return render(request, "members/unsubscribe_invalid.html", status=400)
+    if request.method == "GET":
+        return render(request, "members/unsubscribe.html", context)
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    choice = "off" if one_click else request.POST.get("choice", "off")
+    target = context["request"]
+    assert isinstance(target, Unsubscribe)  # noqa: S101  # _unsubscribe_context made it
+    try:
+        done = services.unsubscribe(
+            member_id=target.member_id,
+            kind=target.kind,
+            choice=choice,
+            scope=target.scope,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValueError:
+        context["error"] = "That choice is not available for this email. Pick one below."
+        return render(request, "members/unsubscribe.html", context, status=400)
+    return render(request, "members/unsubscribe_done.html", {**context, "done": done})

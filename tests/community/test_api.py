@@ -265,6 +265,7 @@ def test_member_starts_a_thread_and_reads_it_back(api, member, help_desk):
         "solution_post_id": None,
         "last_read_number": 1,
         "is_watching": True,
+        "notification_level": "watching",
         "permissions": {
             "can_reply": True,
             "can_post": True,

@@ -7,12 +7,13 @@ Access follows community.policies everywhere: what the viewer may not see answer
 The views live in submodules by subdomain; community.api.urls reaches them through here.
 """
 
-from community.api.views.categories import CategoryListApi, CategoryWatchApi
+from community.api.views.categories import CategoryLevelApi, CategoryListApi, CategoryWatchApi
 from community.api.views.discovery import ForYouListApi, PostSearchApi
 from community.api.views.posts import PostDetailApi, PostReactApi, PostRevisionListApi
 from community.api.views.threads import (
     ThreadAcceptApi,
     ThreadDetailApi,
+    ThreadLevelApi,
     ThreadListApi,
     ThreadMarkReadApi,
     ThreadPostListApi,
@@ -20,6 +21,7 @@ from community.api.views.threads import (
 )
 
 __all__ = [
+    "CategoryLevelApi",
     "CategoryListApi",
     "CategoryWatchApi",
     "ForYouListApi",
@@ -29,6 +31,7 @@ __all__ = [
     "PostSearchApi",
     "ThreadAcceptApi",
     "ThreadDetailApi",
+    "ThreadLevelApi",
     "ThreadListApi",
     "ThreadMarkReadApi",
     "ThreadPostListApi",

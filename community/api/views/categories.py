@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from community import selectors
 from community.api.serializers import WatchingSerializer
 from community.api.views._common import _member
+from community.api.views.threads import LevelSerializer
 from community.models import Category
 from community.services import engagement
 
@@ -73,3 +74,26 @@ class CategoryWatchApi(APIView):
         category = selectors.get_category(viewer=request.user, slug=slug)
         engagement.unwatch_category(member=_member(request), category_id=category.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CategoryLevelApi(APIView):
+    """Set the member's notification level for a category (muted: its threads leave the
+    member's Latest, For you and digest)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="categories_notification_level_update",
+        request=LevelSerializer,
+        responses=LevelSerializer,
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        serializer = LevelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = selectors.get_category(viewer=request.user, slug=slug)
+        subscription = engagement.set_category_level(
+            member=_member(request),
+            category_id=category.pk,
+            level=serializer.validated_data["level"],
+        )
+        return Response(LevelSerializer(subscription).data)

@@ -28,7 +28,7 @@ from community.api.views._common import (
     _thread_detail,
     _topics_field,
 )
-from community.models import POSTS_PER_PAGE, Category, Thread
+from community.models import POSTS_PER_PAGE, Category, Subscription, Thread
 from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
@@ -315,3 +315,33 @@ class ThreadMarkReadApi(APIView):
         number = min(serializer.validated_data["number"], thread.post_count)
         engagement.mark_read(member=_member(request), thread_id=thread.pk, number=number)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LevelSerializer(serializers.Serializer[Any]):
+    """A notification level for a thread or category."""
+
+    level = serializers.ChoiceField(
+        choices=Subscription.Level.choices,
+        help_text="watching: every new post; tracking: mentions, quotes and answers, with "
+        "unread counts; normal: mentions, quotes and answers; muted: nothing.",
+    )
+
+
+class ThreadLevelApi(APIView):
+    """Set the member's notification level for a thread (it wins over its category's)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="threads_notification_level_update",
+        parameters=[THREAD_ID],
+        request=LevelSerializer,
+        responses=LevelSerializer,
+    )
+    def put(self, request: Request, thread_id: int) -> Response:
+        serializer = LevelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        subscription = engagement.set_thread_level(
+            member=_member(request), thread_id=thread_id, level=serializer.validated_data["level"]
+        )
+        return Response(LevelSerializer(subscription).data)

@@ -1,0 +1,35 @@
+"""Celery entry points of members. Each hands its ids to one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from members.notifications.digest import send_digests, sweep_due_digests
+from members.notifications.emails import (
+    send_notification_emails,
+    sweep_due_notification_emails,
+)
+
+
+@shared_task
+def sweep_due_notification_emails_task() -> int:
+    """Beat, every minute: hand notifications whose email window passed to send tasks."""
+    return sweep_due_notification_emails()
+
+
+@shared_task
+def send_notification_emails_task(notification_ids: list[int]) -> int:
+    """Email a chunk of due notifications (idempotent: each row is claimed once)."""
+    return send_notification_emails(notification_ids=notification_ids)
+
+
+@shared_task
+def sweep_due_digests_task() -> int:
+    """Beat, every 15 minutes: hand members whose digest morning has come to send tasks."""
+    return sweep_due_digests()
+
+
+@shared_task
+def send_digests_task(member_ids: list[int], period_start: str) -> int:
+    """Send a chunk of digests (idempotent: one per member and period, by the ledger)."""
+    return send_digests(member_ids=member_ids, period_start=period_start)
