@@ -166,7 +166,8 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             quote_post_id=int(quote) if quote.isascii() and quote.isdigit() else None,
         )
     )
-    form = ReplyForm(request.POST or None, initial={"body": screen.initial_body})
+    initial = {"body": screen.initial_body} if screen.initial_body else {}
+    form = ReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             post = posting.reply(author=member, thread_id=thread_id, body=form.cleaned_data["body"])

@@ -84,11 +84,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing("browser", "needs Debian's Chromium: apt-get install -y chromium")
 
 
+@pytest.fixture
+def api():
+    """DRF's test client: `api.force_authenticate(member)` signs a persona in."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
 # --- Personas ---------------------------------------------------------------------------------
+# The people of DESIGN.md's "Who uses it", for permission tests. All but the visitor have a
+# verified email address (allauth's EmailAddress row), so each persona is refused only for
+# what it is, never for an unconfirmed email; `UserFactory(unverified=True)` is that case.
 
 
 @pytest.fixture
 def visitor():
+    """Not signed in."""
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
@@ -96,9 +108,34 @@ def visitor():
 
 @pytest.fixture
 def member():
+    """A signed-up member with a verified email and no tier."""
     return UserFactory(handle="member", email="member@example.com")
 
 
 @pytest.fixture
+def vip():
+    """A verified member in the top tier (Blaze): sees every tier-only category."""
+    return UserFactory(handle="vip", email="vip@example.com", vip=True)
+
+
+@pytest.fixture
+def moderator():
+    """Today the moderator role is staff (community.policies.is_moderator checks is_staff).
+    The moderation capability will give moderators a role of their own; this persona then
+    gets it instead of is_staff, and the tests that use it keep meaning "a moderator"."""
+    return UserFactory(
+        handle="moderator", email="moderator@example.com", display_name="Mo Moderator", staff=True
+    )
+
+
+@pytest.fixture
 def staff():
-    return UserFactory(handle="staffer", email="staff@example.com", is_staff=True)
+    """A staff member (configures the community; also moderates today)."""
+    return UserFactory(handle="staffer", email="staff@example.com", staff=True)
+
+
+@pytest.fixture
+def suspended():
+    """A suspended member. Today the only suspension is a deactivated account
+    (is_active=False); moderation will add timed suspensions, and this persona with them."""
+    return UserFactory(handle="suspended", email="suspended@example.com", inactive=True)

@@ -1,3 +1,9 @@
+"""Forum rows with minimal valid defaults; traits for the states tests ask for.
+
+Factories write rows directly (no search indexing, no counters beyond the thread's own);
+tests of a flow use the services, tests that need a state use a trait.
+"""
+
 from __future__ import annotations
 
 import factory
@@ -5,12 +11,20 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from community.models import Category, Post, Thread
-from tests.members.factories import UserFactory
+from tests.members.factories import TierFactory, UserFactory
 
 
 class CategoryFactory(DjangoModelFactory[Category]):
+    """A public category. Traits: `members_only`, `tier_only` (pass `minimum_tier=`)."""
+
     class Meta:
         model = Category
+
+    class Params:
+        members_only = factory.Trait(access=Category.Access.MEMBERS)
+        tier_only = factory.Trait(
+            access=Category.Access.TIER, minimum_tier=factory.SubFactory(TierFactory)
+        )
 
     name = factory.Sequence(lambda n: f"Category {n}")
     slug = factory.Sequence(lambda n: f"category-{n}")
@@ -18,11 +32,22 @@ class CategoryFactory(DjangoModelFactory[Category]):
 
 
 class ThreadFactory(DjangoModelFactory[Thread]):
-    """A thread with its opening post (number 1). Use the services for realistic flows."""
+    """A discussion with its opening post (number 1). Use the services for realistic flows.
+
+    Traits: `question`, `solved` (a question whose reply number 2 is the accepted answer),
+    `locked`, `pinned` (in its category), `pinned_globally` (on Latest too).
+    """
 
     class Meta:
         model = Thread
         skip_postgeneration_save = True
+
+    class Params:
+        question = factory.Trait(kind=Thread.Kind.QUESTION)
+        solved = factory.Trait(kind=Thread.Kind.QUESTION)
+        locked = factory.Trait(is_locked=True)
+        pinned = factory.Trait(is_pinned=True)
+        pinned_globally = factory.Trait(is_pinned_globally=True)
 
     category = factory.SubFactory(CategoryFactory)
     title = factory.Sequence(lambda n: f"How do I ship thing number {n}?")
@@ -45,12 +70,33 @@ class ThreadFactory(DjangoModelFactory[Thread]):
                 created_at=obj.created_at,
             )
 
+    accepted_answer = factory.Maybe(
+        "solved",
+        yes_declaration=factory.PostGeneration(
+            lambda obj, create, extracted: _accept(obj) if create else None
+        ),
+    )
+
+
+def _accept(thread: Thread) -> None:
+    """Add reply number 2 and make it the thread's accepted answer."""
+    answer = PostFactory(thread=thread, source="This is the accepted answer.")
+    thread.solution = answer
+    thread.save(update_fields=["solution"])
+
 
 class PostFactory(DjangoModelFactory[Post]):
-    """A reply appended to `thread` (numbers follow the thread's post_count)."""
+    """A reply appended to `thread` (numbers follow the thread's post_count).
+
+    Traits: `deleted` (soft-deleted, text kept for moderators), `edited` (edited once).
+    """
 
     class Meta:
         model = Post
+
+    class Params:
+        deleted = factory.Trait(is_deleted=True, deleted_at=factory.LazyFunction(timezone.now))
+        edited = factory.Trait(edit_count=1, edited_at=factory.LazyFunction(timezone.now))
 
     thread = factory.SubFactory(ThreadFactory)
     author = factory.SubFactory(UserFactory)

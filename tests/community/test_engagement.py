@@ -58,11 +58,14 @@ def test_member_cannot_react_to_own_post(member, opening):
         engagement.add_reaction(member=member, post_id=opening.pk, kind="like")
 
     assert Post.objects.get(pk=opening.pk).like_count == 0
+    assert Reaction.objects.count() == 0
 
 
 def test_unknown_reaction_is_refused(opening):
     with pytest.raises(ReactionNotAllowedError, match="Unknown reaction"):
         engagement.add_reaction(member=UserFactory(), post_id=opening.pk, kind="rocket")
+
+    assert Reaction.objects.count() == 0
 
 
 @pytest.mark.postgres
@@ -91,12 +94,12 @@ def test_concurrent_likes_from_two_members_count_two_and_a_double_like_counts_on
     for worker in workers:
         worker.join(timeout=30)
 
+    assert [worker.is_alive() for worker in workers] == [False] * len(attempts)
     assert sorted(results) == [False, False, False, True, True]
     assert Post.objects.get(pk=post_id).like_count == 2
     assert Reaction.objects.filter(post_id=post_id).count() == 2
 
 
-@pytest.mark.django_db
 def test_watching_and_unwatching(thread):
     reader = UserFactory()
 
@@ -110,7 +113,6 @@ def test_watching_and_unwatching(thread):
     assert not Subscription.objects.filter(member=reader).exists()
 
 
-@pytest.mark.django_db
 def test_read_marker_only_moves_forward_and_writes_only_when_it_moves(thread):
     reader = UserFactory()
 
@@ -122,7 +124,6 @@ def test_read_marker_only_moves_forward_and_writes_only_when_it_moves(thread):
     assert ReadState.objects.get(member=reader, thread=thread).last_read_number == 5
 
 
-@pytest.mark.django_db
 def test_views_are_buffered_in_the_cache_and_flushed_in_batches(thread):
     for _ in range(engagement.VIEW_FLUSH_EVERY - 1):
         engagement.record_view(thread_id=thread.pk)

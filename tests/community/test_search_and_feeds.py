@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from community import search, selectors
@@ -87,18 +88,27 @@ def test_search_filters(forum, visitor, filters, expected):
     assert set(titles(run(visitor, "email", **filters))) == expected
 
 
-def test_search_date_filter(forum, visitor):
+def test_search_date_filter_leaves_out_older_posts(forum, visitor):
     Post.objects.filter(thread=forum["show"]).update(created_at=timezone.now() - timedelta(days=40))
     recent = timezone.now().date() - timedelta(days=7)
 
-    assert "My talk on email deliverability" not in titles(run(visitor, "email", after=recent))
+    found = set(titles(run(visitor, "email", after=recent)))
+
+    assert found == {"Celery retries send duplicate emails", "Kubernetes cron jobs overlap"}
 
 
 def test_empty_query_finds_nothing(forum, visitor):
     assert run(visitor, "   ") == []
 
 
-def test_snippet_marks_matches_and_escapes_the_source(forum, visitor, staff):
+REPLY_SNIPPET = {
+    # PostgreSQL's ts_headline drops what its parser takes for tags; the fallback escapes it.
+    "postgres": "<mark>deliverability</mark> matters",
+    "sqlite": "&lt;script&gt;alert(1)&lt;/script&gt; <mark>deliverability</mark> matters",
+}
+
+
+def test_snippet_marks_matches_and_escapes_the_source(forum, visitor):
     posting.reply(
         author=UserFactory(),
         thread_id=forum["show"].pk,
@@ -106,10 +116,12 @@ def test_snippet_marks_matches_and_escapes_the_source(forum, visitor, staff):
     )
     results = run(visitor, "deliverability")
 
-    snippets = [search.snippet_html(post, "deliverability") for post in results]
+    snippets = {post.number: search.snippet_html(post, "deliverability") for post in results}
 
-    assert any("<mark>" in s.lower() for s in snippets)
-    assert all("<script>" not in s for s in snippets)
+    assert snippets == {
+        1: "Slides about SPF and DKIM.",  # matched by its thread's title
+        2: REPLY_SNIPPET["postgres" if settings.IS_POSTGRES else "sqlite"],
+    }
 
 
 @pytest.mark.postgres
@@ -157,8 +169,11 @@ def test_for_you_follows_the_members_topics_and_says_why(forum):
 
     recommendations = selectors.for_you(member=fan)
 
-    assert recommendations[0].thread == forum["show"]
-    assert recommendations[0].reason == "Because you follow Public speaking"
+    assert [(r.thread, r.reason) for r in recommendations] == [
+        (forum["show"], "Because you follow Public speaking"),
+        (forum["open"], "New this week"),
+        (forum["solved"], "New this week"),
+    ]
 
 
 def test_for_you_offers_experts_open_questions(forum):
@@ -166,9 +181,11 @@ def test_for_you_offers_experts_open_questions(forum):
 
     recommendations = selectors.for_you(member=expert)
 
-    first = recommendations[0]
-    assert first.thread == forum["open"]
-    assert first.reason == "An open question you could answer"
+    assert [(r.thread, r.reason) for r in recommendations] == [
+        (forum["open"], "An open question you could answer"),
+        (forum["show"], "New this week"),
+        (forum["solved"], "New this week"),
+    ]
 
 
 def test_keyset_pages_walk_every_thread_once(staff):
@@ -181,16 +198,18 @@ def test_keyset_pages_walk_every_thread_once(staff):
         Thread.objects.filter(pk=thread.pk).update(
             last_activity_at=now - timedelta(minutes=index // 2)  # ties on purpose
         )
-    seen, cursor = [], None
-    while True:
-        page = selectors.list_threads(viewer=staff, position=decode_cursor(cursor))
-        seen += [t.pk for t in page.threads]
-        cursor = page.next_cursor
-        if cursor is None:
-            break
+    expected = list(
+        Thread.objects.order_by("-last_activity_at", "-id").values_list("pk", flat=True)
+    )
 
-    assert len(seen) == 65
-    assert len(set(seen)) == 65
+    first = selectors.list_threads(viewer=staff)
+    second = selectors.list_threads(viewer=staff, position=decode_cursor(first.next_cursor))
+    third = selectors.list_threads(viewer=staff, position=decode_cursor(second.next_cursor))
+
+    pages = [first, second, third]
+    assert [t.pk for page in pages for t in page.threads] == expected
+    assert [len(page.threads) for page in pages] == [30, 30, 5]
+    assert third.next_cursor is None
 
 
 def test_a_tampered_cursor_shows_the_first_page(staff):

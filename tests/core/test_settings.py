@@ -48,7 +48,7 @@ def test_production_refuses_to_start_without(missing):
 
     result = manage("check", env=env)
 
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert f"{missing} must be set when DEBUG is off." in result.stderr
 
 

@@ -241,18 +241,15 @@ def test_for_you_recommends_a_thread_in_a_followed_topic_with_the_reason(
 
 
 def test_moderator_pins_and_locks_a_thread_and_a_member_can_no_longer_reply(
-    page, new_page, sign_in, asker, reader, speaking
+    page, new_page, sign_in, asker, reader, speaking, moderator
 ):
     from playwright.sync_api import expect
 
-    staff = UserFactory(
-        handle="mod", display_name="Mo Moderator", email="mo@example.com", is_staff=True
-    )
     thread = start_thread(asker, speaking, "Read this before posting")
     start_thread(asker, speaking, "A newer thread")
     main = page.get_by_role("main")
     status = main.locator(".thread-status")
-    sign_in(page, staff.email)
+    sign_in(page, moderator.email)
     page.goto(thread.get_absolute_url())
 
     main.get_by_text("Moderate", exact=True).click()

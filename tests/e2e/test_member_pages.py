@@ -211,10 +211,9 @@ def test_directory_narrows_by_name_then_topic_and_skill_and_links_to_the_profile
 # --- Settings -----------------------------------------------------------------------------------
 
 
-def test_notification_choice_sticks_after_saving_and_reloading(page, sign_in):
+def test_notification_choice_sticks_after_saving_and_reloading(page, sign_in, member):
     from playwright.sync_api import expect
 
-    member = UserFactory(email="noti@example.com")
     sign_in(page, member.email)
     page.goto("/settings/notifications/")
     replies_email = page.get_by_label("Replies in threads you watch: email")
@@ -275,10 +274,9 @@ def test_member_downloads_their_data_then_deletes_the_account_after_confirming_t
     assert response.status == 404
 
 
-def test_api_token_is_shown_once_copied_and_revoked(new_page, sign_in):
+def test_api_token_is_shown_once_copied_and_revoked(new_page, sign_in, member):
     from playwright.sync_api import expect
 
-    member = UserFactory(email="api@example.com")
     page = new_page()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     main = page.get_by_role("main")
@@ -307,11 +305,10 @@ def test_api_token_is_shown_once_copied_and_revoked(new_page, sign_in):
 # --- Staff outbox -------------------------------------------------------------------------------
 
 
-def test_staff_opens_an_email_in_the_outbox_and_reads_its_text(page, sign_in, settings):
+def test_staff_opens_an_email_in_the_outbox_and_reads_its_text(page, sign_in, settings, staff):
     from playwright.sync_api import expect
 
     settings.EMAIL_OUTBOX_SHOWS_BODIES = True
-    staff = UserFactory(display_name="Sam Staff", email="sam@example.com", is_staff=True)
     DeliveryFactory(
         subject="Your weekly digest",
         to_email="reader@example.com",
@@ -320,7 +317,7 @@ def test_staff_opens_an_email_in_the_outbox_and_reads_its_text(page, sign_in, se
     header, main = page.get_by_role("banner"), page.get_by_role("main")
     sign_in(page, staff.email)
 
-    header.get_by_text("Sam Staff", exact=True).click()  # the account menu
+    header.get_by_text(staff.name, exact=True).click()  # the account menu
     header.get_by_role("link", name="Outbox").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
     row = main.get_by_role("row").filter(has_text="Your weekly digest")
@@ -333,11 +330,10 @@ def test_staff_opens_an_email_in_the_outbox_and_reads_its_text(page, sign_in, se
 
 
 def test_member_who_is_not_staff_is_sent_to_the_admin_login_from_the_outbox(
-    page, sign_in, live_server
+    page, sign_in, live_server, member
 ):
     from playwright.sync_api import expect
 
-    member = UserFactory(email="nosy@example.com")
     DeliveryFactory(subject="Reset your password")
     sign_in(page, member.email)
 

@@ -8,17 +8,43 @@ from factory.django import DjangoModelFactory
 from members.models import Tier, User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+#: The rank of the top tier (the `vip` persona's). Far above the ranks TierFactory's sequence
+#: hands out in one run, so a test's other tiers stay below it and the rank stays unique.
+TOP_TIER_RANK = 30_000
+
+
+class TierFactory(DjangoModelFactory[Tier]):
+    """A VIP tier; `TierFactory(top=True)` is the most senior one, Blaze."""
+
+    class Meta:
+        model = Tier
+        django_get_or_create = ("slug",)  # two VIPs in one test share the one top tier
+
+    class Params:
+        top = factory.Trait(name="Blaze", slug="blaze", rank=TOP_TIER_RANK)
+
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    slug = factory.Sequence(lambda n: f"tier-{n}")
+    # From 100: tests that pass small explicit ranks (1, 5, 9) never collide with these.
+    rank = factory.Sequence(lambda n: 100 + n)
 
 
 class UserFactory(DjangoModelFactory[User]):
-    """A member who signed up and verified their email.
+    """A member who signed up, verified their email and finished onboarding.
 
-    `UserFactory(email_address__verified=False)` makes one who has not verified yet.
+    Traits: `unverified` (signed up, email not confirmed yet), `staff`, `vip` (in the top
+    tier; pass `tier=` for another), `inactive` (a deactivated account: today's suspension).
     """
 
     class Meta:
         model = User
         skip_postgeneration_save = True
+
+    class Params:
+        unverified = factory.Trait(email_address__verified=False)
+        staff = factory.Trait(is_staff=True)
+        vip = factory.Trait(tier=factory.SubFactory(TierFactory, top=True))
+        inactive = factory.Trait(is_active=False)
 
     email = factory.Sequence(lambda n: f"member{n}@example.com")
     handle = factory.Sequence(lambda n: f"member_{n}")
@@ -33,16 +59,9 @@ class UserFactory(DjangoModelFactory[User]):
         extracted: object,
         **kwargs: object,
     ) -> None:
+        """allauth's EmailAddress row: verified unless `unverified` (or
+        `email_address__verified=False`) is given. allauth reads "verified" from it."""
         if create:
             EmailAddress.objects.create(
                 user=obj, email=obj.email, primary=True, verified=kwargs.get("verified", True)
             )
-
-
-class TierFactory(DjangoModelFactory[Tier]):
-    class Meta:
-        model = Tier
-
-    name = factory.Sequence(lambda n: f"Tier {n}")
-    slug = factory.Sequence(lambda n: f"tier-{n}")
-    rank = factory.Sequence(lambda n: n + 1)

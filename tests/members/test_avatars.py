@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from PIL import Image
-from rest_framework.test import APIClient
 
 from members.avatars import AvatarError
 from members.services import remove_avatar, set_avatar
@@ -91,6 +90,8 @@ def test_upload_over_the_size_limit_is_refused(member, settings):
         set_avatar(member=member, upload=io.BytesIO(content), size=len(content))
 
     assert error.value.field == "avatar"
+    member.refresh_from_db()
+    assert member.avatar.name == ""
     assert stored_files(settings) == []
 
 
@@ -99,7 +100,9 @@ def test_each_accepted_format_becomes_a_square_webp(member, fmt, mode):
     set_avatar(member=member, upload=io.BytesIO(image_bytes(fmt, (120, 300), mode)), size=None)
 
     member.refresh_from_db()
-    assert Image.open(member.avatar.path).size == (256, 256)
+    large, small = Image.open(member.avatar.path), Image.open(member.avatar_small.path)
+    assert (large.format, large.size) == ("WEBP", (256, 256))
+    assert (small.format, small.size) == ("WEBP", (64, 64))
 
 
 def test_replacing_the_avatar_deletes_the_old_files(
@@ -147,22 +150,39 @@ def test_settings_page_shows_the_refusal_and_keeps_the_old_avatar(client, member
     assert len(stored_files(settings)) == 2
 
 
-def test_api_avatar_upload_and_refusal(member, settings):
-    api = APIClient()
+def test_api_avatar_upload_stores_both_sizes(api, member, settings):
     api.force_authenticate(member)
 
-    bad = api.put(
-        "/api/v1/me/avatar/", {"avatar": upload("a.png", b"nope", "image/png")}, format="multipart"
-    )
-    good = api.put(
+    response = api.put(
         "/api/v1/me/avatar/", {"avatar": upload("a.jpg", jpeg_with_gps())}, format="multipart"
     )
 
-    assert bad.status_code == 400
-    assert bad.json()["avatar"] == ["That file is not an image we can read."]
-    assert good.status_code == 200
-    assert good.json()["avatar_url"].endswith("-256.webp")
-    assert good.json()["avatar_small_url"].endswith("-64.webp")
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert response.json()["avatar_url"] == f"http://testserver/media/{member.avatar.name}"
+    assert (
+        response.json()["avatar_small_url"] == f"http://testserver/media/{member.avatar_small.name}"
+    )
+    assert member.avatar.name.endswith("-256.webp")
+    assert member.avatar_small.name.endswith("-64.webp")
+    assert len(stored_files(settings)) == 2
+
+
+def test_api_avatar_refusal_is_a_400_and_stores_nothing(api, member, settings):
+    api.force_authenticate(member)
+
+    response = api.put(
+        "/api/v1/me/avatar/", {"avatar": upload("a.png", b"nope", "image/png")}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "avatar": ["That file is not an image we can read."],
+        "code": "invalid_avatar",
+    }
+    member.refresh_from_db()
+    assert member.avatar.name == ""
+    assert stored_files(settings) == []
 
 
 def test_a_rotated_phone_photo_is_stored_upright(member):

@@ -5,9 +5,11 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from community.services import posting
 from members.models import NotificationSetting, ProfileVisibility
+from members.notifications import KINDS
+from tests.community.factories import CategoryFactory
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,31 +25,35 @@ def private_birthday():
     return UserFactory(handle="quiet", birthday_month=4, birthday_day=17, shows_birthday=False)
 
 
-def test_hidden_birthday_is_absent_from_page_and_api_for_others(client, member, private_birthday):
+def test_hidden_birthday_is_absent_from_page_and_api_for_others(
+    client, api, member, private_birthday
+):
     client.force_login(member)
-    api = APIClient()
     api.force_authenticate(member)
 
     page = client.get(reverse("members:profile", args=["quiet"]))
     data = api.get("/api/v1/members/quiet/").json()
 
     assert page.status_code == 200
+    assert "@quiet" in page.content.decode()
+    assert "Birthday" not in page.content.decode()
     assert "April" not in page.content.decode()
-    assert data["birthday"] is None
+    assert (data["handle"], data["birthday"]) == ("quiet", None)
 
 
-def test_shown_birthday_appears_as_month_and_day_only(client, visitor):
+def test_shown_birthday_appears_as_month_and_day_only(client, api):
     UserFactory(handle="party", birthday_month=4, birthday_day=17, shows_birthday=True)
 
     page = client.get(reverse("members:profile", args=["party"]))
-    data = APIClient().get("/api/v1/members/party/").json()
+    data = api.get("/api/v1/members/party/").json()
 
-    assert "17 April" in page.content.decode() or "April 17" in page.content.decode()
+    assert re.findall(r"</svg>\s*(Birthday [^<\n]*)\s*</li>", page.content.decode()) == [
+        "Birthday 17 April"
+    ]
     assert data["birthday"] == {"month": 4, "day": 17}
 
 
-def test_member_sees_own_hidden_birthday_in_the_api(private_birthday):
-    api = APIClient()
+def test_member_sees_own_hidden_birthday_in_the_api(api, private_birthday):
     api.force_authenticate(private_birthday)
 
     assert api.get("/api/v1/me/").json()["birthday"] == {"month": 4, "day": 17}
@@ -71,14 +77,16 @@ def test_members_only_profile_asks_visitors_to_sign_in_and_shows_no_data(client,
     assert reverse("account_login") in body
 
 
-def test_members_only_profile_is_404_in_the_api_and_absent_from_lists_for_visitors(members_only):
-    api = APIClient()
+def test_members_only_profile_is_404_in_the_api_and_absent_from_lists_for_visitors(
+    api, members_only
+):
+    UserFactory(handle="open_book")
 
     detail = api.get("/api/v1/members/insider/")
     listing = api.get("/api/v1/members/")
 
     assert detail.status_code == 404
-    assert "insider" not in [m["handle"] for m in listing.json()["results"]]
+    assert [m["handle"] for m in listing.json()["results"]] == ["open_book"]
 
 
 def test_members_only_profile_is_visible_to_members(client, member, members_only):
@@ -90,13 +98,15 @@ def test_members_only_profile_is_visible_to_members(client, member, members_only
     assert "Secret headline about Rust" in response.content.decode()
 
 
-def test_public_api_never_shows_email_or_time_zone(member):
+def test_public_api_never_shows_email_or_time_zone(api, member):
     UserFactory(handle="open", email="open@example.com", time_zone="Asia/Tokyo")
-    api = APIClient()
     api.force_authenticate(member)
 
-    data = api.get("/api/v1/members/open/").json()
+    response = api.get("/api/v1/members/open/")
 
+    assert response.status_code == 200
+    data = response.json()
+    assert data["handle"] == "open"
     assert "email" not in data
     assert "time_zone" not in data
     assert "open@example.com" not in str(data)
@@ -113,6 +123,40 @@ def test_handle_in_other_case_redirects_to_the_canonical_profile(client):
 
     assert response.status_code == 301
     assert response["Location"] == reverse("members:profile", args=["CamelCase"])
+
+
+def activity(response, section):
+    """(title, excerpt) of each entry in a profile's "recent threads" or "recent posts"."""
+    content = response.content.decode()
+    marker = f'aria-labelledby="recent-{section}-title"'
+    if marker not in content:
+        return None
+    block = content.split(marker, 1)[1].split("</section>", 1)[0]
+    return [
+        (title, excerpt or None)
+        for title, excerpt in re.findall(
+            r'class="activity-title" href="[^"]*">([^<]*)</a>\s*'
+            r'(?:<span class="activity-excerpt">([^<]*)</span>)?',
+            block,
+        )
+    ]
+
+
+def test_profile_lists_the_members_recent_threads_and_replies(client):
+    asker, helper = UserFactory(handle="asker"), UserFactory(handle="helper")
+    thread = posting.create_thread(
+        author=asker, category_id=CategoryFactory().pk, title="Highlighting code", body="How?"
+    )
+    posting.reply(author=helper, thread_id=thread.pk, body="A reply worth showing.")
+
+    asker_page = client.get(reverse("members:profile", args=["asker"]))
+    helper_page = client.get(reverse("members:profile", args=["helper"]))
+
+    assert (asker_page.status_code, helper_page.status_code) == (200, 200)
+    assert activity(asker_page, "threads") == [("Highlighting code", None)]
+    assert activity(asker_page, "posts") is None
+    assert activity(helper_page, "threads") is None
+    assert activity(helper_page, "posts") == [("Highlighting code", "A reply worth showing.")]
 
 
 # --- Onboarding -------------------------------------------------------------------------------
@@ -188,10 +232,14 @@ def test_onboarding_refuses_an_unknown_time_zone_and_keeps_the_answers(client):
     )
 
     assert response.status_code == 200
-    assert "time_zone" in response.context["form"].errors
+    assert response.context["form"].errors == {
+        "time_zone": [
+            "Select a valid choice. Mars/Olympus_Mons is not one of the available choices."
+        ]
+    }
     assert response.context["form"]["skill_level"].value() == "expert"
     newbie.refresh_from_db()
-    assert newbie.onboarded_at is None
+    assert (newbie.onboarded_at, newbie.skill_level, newbie.topics.count()) == (None, "", 0)
 
 
 # --- Editing ----------------------------------------------------------------------------------
@@ -239,50 +287,52 @@ def test_member_edits_the_profile_and_the_bio_is_rendered_safely(client, member)
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("overrides", "field", "message"),
     [
-        ("github_url", "https://gitlab.com/ada", "Use a GitHub link (github.com/…)."),
-        ("youtube_url", "ftp://youtube.com/x", "Use a link that starts with https://."),
-        ("birthday_day", "31", "That day does not exist in that month."),
-        ("time_zone", "Nowhere/Land", None),
+        (
+            {"github_url": "https://gitlab.com/ada"},
+            "github_url",
+            "Use a GitHub link (github.com/…).",
+        ),
+        (
+            {"youtube_url": "ftp://youtube.com/x"},
+            "youtube_url",
+            "Use a link that starts with https://.",
+        ),
+        (
+            {"birthday_month": "2", "birthday_day": "31"},
+            "birthday_day",
+            "That day does not exist in that month.",
+        ),
+        (
+            {"birthday_month": "5", "birthday_day": ""},
+            "birthday_day",
+            "Give both a month and a day, or neither.",
+        ),
+        (
+            {"time_zone": "Nowhere/Land"},
+            "time_zone",
+            "Select a valid choice. Nowhere/Land is not one of the available choices.",
+        ),
     ],
 )
 def test_invalid_profile_input_gets_a_field_message_and_nothing_is_saved(
-    client, member, field, value, message
+    client, member, overrides, field, message
 ):
     client.force_login(member)
-    before = member.headline
-    overrides = {field: value}
-    if field == "birthday_day":
-        overrides["birthday_month"] = "2"
+    before = (member.headline, member.birthday_month, member.time_zone, member.github_url)
 
     response = client.post(reverse("members:profile-edit"), profile_post(**overrides))
 
     assert response.status_code == 200
-    errors = response.context["form"].errors[field]
-    if message:
-        assert message in errors
+    assert response.context["form"].errors == {field: [message]}
     assert response.context["form"]["headline"].value() == "Writes about compilers"
     member.refresh_from_db()
-    assert member.headline == before
+    assert (member.headline, member.birthday_month, member.time_zone, member.github_url) == before
 
 
-def test_birthday_needs_both_month_and_day(client, member):
-    client.force_login(member)
-
-    response = client.post(
-        reverse("members:profile-edit"), profile_post(birthday_month="5", birthday_day="")
-    )
-
-    assert (
-        "Give both a month and a day, or neither."
-        in response.context["form"].errors["birthday_day"]
-    )
-
-
-def test_member_cannot_change_another_members_profile_through_the_api(member):
+def test_member_cannot_change_another_members_profile_through_the_api(api, member):
     other = UserFactory(handle="other", headline="Mine")
-    api = APIClient()
     api.force_authenticate(member)
 
     response = api.patch("/api/v1/members/other/", {"headline": "Hacked"}, format="json")
@@ -292,8 +342,7 @@ def test_member_cannot_change_another_members_profile_through_the_api(member):
     assert other.headline == "Mine"
 
 
-def test_member_updates_own_profile_through_the_api(member):
-    api = APIClient()
+def test_member_updates_own_profile_through_the_api(api, member):
     api.force_authenticate(member)
 
     response = api.patch(
@@ -315,53 +364,90 @@ def test_member_updates_own_profile_through_the_api(member):
     assert body["content_goals"] == ["video"]
     assert body["birthday"] == {"month": 2, "day": 29}
     assert body["time_zone"] == "Asia/Kolkata"
+    member.refresh_from_db()
+    assert (member.headline, member.birthday_month, member.birthday_day) == ("Now on video", 2, 29)
 
 
 @pytest.mark.parametrize(
-    ("payload", "field"),
+    ("payload", "expected"),
     [
-        ({"birthday": {"month": 4, "day": 31}}, "birthday"),
-        ({"time_zone": "Atlantis/Capital"}, "time_zone"),
-        ({"topics": ["no-such-topic"]}, "topics"),
-        ({"content_goals": ["fame"]}, "content_goals"),
-        ({"github_url": "https://example.com/ada"}, "github_url"),
+        (
+            {"birthday": {"month": 4, "day": 31}},
+            {"birthday": ["That day does not exist in that month."]},
+        ),
+        (
+            {"time_zone": "Atlantis/Capital"},
+            {"time_zone": ["Unknown time zone; use an IANA name like Europe/Berlin."]},
+        ),
+        (
+            {"topics": ["no-such-topic"]},
+            {"topics": ["Object with slug=no-such-topic does not exist."]},
+        ),
+        ({"content_goals": ["fame"]}, {"content_goals": {"0": ['"fame" is not a valid choice.']}}),
+        (
+            {"github_url": "https://example.com/ada"},
+            {"github_url": ["Use a GitHub link (github.com/…)."]},
+        ),
     ],
 )
-def test_api_refuses_bad_profile_input_with_field_messages(member, payload, field):
-    api = APIClient()
+def test_api_refuses_bad_profile_input_with_field_messages_and_saves_nothing(
+    api, member, payload, expected
+):
     api.force_authenticate(member)
+    # Each bad value comes with a good one, which must not be saved either.
+    payload = {"headline": "Changed?", **payload}
 
     response = api.patch("/api/v1/me/", payload, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert response.json() == expected
+    member.refresh_from_db()
+    assert member.headline == ""
+    assert (member.birthday_month, member.time_zone, member.github_url) == (None, "UTC", "")
+    assert (member.topics.count(), member.goals.count()) == (0, 0)
 
 
 # --- Notification preferences -------------------------------------------------------------------
 
 
-def test_notification_preferences_start_at_defaults_and_save(client, member):
+def test_notification_preferences_start_at_defaults(client, member):
     client.force_login(member)
+
     page = client.get(reverse("members:notification-settings"))
-    assert page.context["form"]["mention__email"].value() == "immediately"
-    assert page.context["form"]["reaction__email"].value() == "never"
-    data = {f"{kind}__email": "never" for kind in page.context["form"].preferences_keys()} | {
-        "mention__email": "digest",
-        "mention__site": "on",
-        "reply__email": "immediately",
-    }
+
+    form = page.context["form"]
+    assert (form["mention__email"].value(), form["reaction__email"].value()) == (
+        "immediately",
+        "never",
+    )
+    assert (form["digest_frequency"].value(), form["digest_weekday"].value()) == ("weekly", 0)
+    assert NotificationSetting.objects.filter(member=member).count() == 0
+
+
+def test_notification_preferences_are_saved(client, member):
+    client.force_login(member)
+    choices = {f"{kind}__email": "never" for kind in KINDS}
 
     response = client.post(
         reverse("members:notification-settings"),
-        {**data, "digest_frequency": "daily", "digest_weekday": "3"},
+        {
+            **choices,
+            "mention__email": "digest",
+            "mention__site": "on",
+            "reply__email": "immediately",
+            "digest_frequency": "daily",
+            "digest_weekday": "3",
+        },
     )
 
     assert response.status_code == 302
     settings_rows = {
         s.kind: (s.email, s.on_site) for s in NotificationSetting.objects.filter(member=member)
     }
-    assert settings_rows["mention"] == ("digest", True)
-    assert settings_rows["reply"] == ("immediately", False)
+    assert (settings_rows["mention"], settings_rows["reply"]) == (
+        ("digest", True),
+        ("immediately", False),
+    )
     member.refresh_from_db()
     assert (member.digest_frequency, member.digest_weekday) == ("daily", 3)
 

@@ -1,3 +1,5 @@
+"""The API token settings page."""
+
 import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -19,6 +21,7 @@ def test_member_creates_an_api_token_and_sees_it_once(client, member):
     later = client.get(reverse("members:api-token"))
 
     key = Token.objects.get(user=member).key
+    assert (created.status_code, later.status_code) == (200, 200)
     assert key.encode() in created.content
     assert key.encode() not in later.content
     assert later.context["has_token"] is True
