@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 
 from core.models import Topic
 from members.hooks import export_sections, profile_sections
@@ -74,15 +73,6 @@ def has_api_token(*, member: User) -> bool:
     from rest_framework.authtoken.models import Token
 
     return bool(Token.objects.filter(user=member).exists())
-
-
-def by_handle(handle: str) -> QuerySet[User]:
-    """Members whose handle matches in any letter case, through the Lower(handle) index."""
-    return User.objects.annotate(handle_lower=Lower("handle")).filter(handle_lower=handle.lower())
-
-
-def member_exists(*, handle: str) -> bool:
-    return bool(by_handle(handle).filter(is_active=True).exists())
 
 
 def get_notification_preferences(*, member: User) -> dict[str, tuple[bool, bool]]:

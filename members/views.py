@@ -16,7 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from members.forms import (
     ProfileForm,
 )
 from members.models import ContentGoal, SkillLevel, User
-from members.policies import can_see_birthday, is_member
+from members.policies import can_see_birthday
 
 DIRECTORY_PAGE_SIZE = 24
 ViewFunc = Callable[..., HttpResponse]
@@ -67,14 +67,11 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @require_GET
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    """A member's public face. Members-only profiles ask visitors to sign in."""
+    """A member's public face. What the viewer may not see is a 404, like an unknown handle."""
     member = selectors.get_profile_or_none(viewer=request.user, handle=handle)
     if member is None:
-        if not is_member(request.user) and selectors.member_exists(handle=handle):
-            return render(
-                request, "members/profile_members_only.html", {"handle": handle}, status=403
-            )
-        raise Http404("No such member.")
+        # Unknown, closed and hidden-from-this-viewer look alike, so no handle is confirmed.
+        return render(request, "members/profile_unavailable.html", {"handle": handle}, status=404)
     if member.handle != handle:
         return redirect("members:profile", handle=member.handle, permanent=True)
     context = {
