@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from core import health
+from core import health, violation_reports
 from core.models import Delivery
+from core.parsers import MalformedBodyError
 from core.selectors import get_delivery, list_deliveries
 
 
@@ -66,3 +68,30 @@ def outbox_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
         "core/outbox_detail.html",
         {"delivery": delivery, "shows_bodies": settings.EMAIL_OUTBOX_SHOWS_BODIES},
     )
+
+
+@csrf_exempt  # browsers send reports without a CSRF token; the endpoint only logs
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log the Content-Security-Policy violations a browser reports (both report shapes).
+
+    204 when logged; 413 for a body over MAX_REPORT_BYTES, 429 past the per-client limit,
+    400 for anything that is not a report. Never stores anything.
+    """
+    if not violation_reports.allow_report_from(request.META.get("REMOTE_ADDR", "")):
+        return HttpResponse(status=429)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > violation_reports.MAX_REPORT_BYTES:
+        return HttpResponse(status=413)
+    raw = request.read(violation_reports.MAX_REPORT_BYTES + 1)
+    if len(raw) > violation_reports.MAX_REPORT_BYTES:
+        return HttpResponse(status=413)
+    try:
+        violations = violation_reports.parse_reports(raw)
+    except MalformedBodyError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    violation_reports.log_violations(violations)
+    return HttpResponse(status=204)
