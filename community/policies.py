@@ -68,8 +68,9 @@ def can_view_category(viewer: Viewer, category: Category) -> bool:
 
 
 def is_moderator(viewer: Viewer) -> bool:
-    """Staff moderate for now; a moderator role arrives with the moderation capability."""
-    return isinstance(viewer, User) and viewer.is_active and viewer.is_staff
+    """Staff who are members (email verified) moderate for now; a moderator role arrives with
+    the moderation capability."""
+    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
 
 
 def can_post(viewer: Viewer) -> bool:

@@ -91,6 +91,7 @@ def page_paths(forum) -> list[str]:
 def test_unverified_account_is_not_a_member(unverified):
     assert is_member(unverified) is False
     assert policies.can_post(unverified) is False
+    assert policies.is_moderator(unverified) is False
     assert set(policies.visible_categories(unverified).values_list("slug", flat=True)) == set()
 
 
@@ -117,6 +118,8 @@ def visible_words(content: str) -> list[str]:
             "The tier lighthouse thread",
             "open_book",
             "private_person",
+            "Moderator tools",
+            "Delete post #",
         )
         if marker in content
     ]
@@ -133,6 +136,7 @@ def test_pages_for_an_unverified_session_show_what_a_visitor_sees(client, forum,
 
     assert seen(as_unverified) == seen(as_visitor)
     assert "The members lighthouse thread" not in str(seen(as_visitor))
+    assert "Moderator tools" not in str(seen(as_visitor))
 
 
 def test_a_verified_member_sees_members_content_through_the_same_token_api(forum):
