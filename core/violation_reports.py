@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,13 +51,14 @@ class Violation:
 
 
 def allow_report_from(client: str) -> bool:
-    """Count a report from `client` (an IP address); False once it sent too many this minute."""
-    key = f"csp-report:{client}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
+    """Count a report from `client` (an IP address); False once it has sent
+    REPORTS_PER_MINUTE in the minute since the first one it sent (then the count starts over)."""
+    key = f"csp-report:{client}"
+    cache.add(key, 0, timeout=60)  # starts the minute; incr keeps its expiry
     try:
         count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: this is the first report
-        cache.set(key, 1, timeout=120)
+    except ValueError:  # the minute ended between add and incr: this report starts a new one
+        cache.set(key, 1, timeout=60)
         count = 1
     return count <= REPORTS_PER_MINUTE
 
