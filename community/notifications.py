@@ -92,6 +92,7 @@ FANOUT_CHUNK = 500
 EXCERPT_LENGTH = 200
 _QUOTE_HEADER = re.compile(r"^>\s*\*\*@([A-Za-z0-9_]{2,30})\*\* wrote:", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})")
 
 
 def excerpt_of(source: str) -> str:
@@ -105,6 +106,14 @@ def excerpt_of(source: str) -> str:
 def quoted_handles(source: str) -> set[str]:
     """The lower-cased handles whose posts `source` quotes ("> **@ada** wrote:")."""
     return {handle.lower() for handle in _QUOTE_HEADER.findall(source)}
+
+
+def handles_outside_quotes(source: str) -> set[str]:
+    """The lower-cased @handles written outside quoted lines and code blocks: who the
+    writer mentions themself (a mention inside a quote was someone else's)."""
+    text = _FENCE.sub(" ", source)
+    own = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+    return {handle.lower() for handle in _MENTION.findall(own)}
 
 
 def thread_scope(thread_id: int) -> str:
@@ -132,8 +141,12 @@ def direct_recipients(post: Post) -> dict[str, list[int]]:
     it; never its author."""
     thread = post.thread
     chosen: dict[int, str] = {}
-    for member_id in Mention.objects.filter(post=post).values_list("member_id", flat=True):
-        chosen[member_id] = "mention"
+    own_mentions = handles_outside_quotes(post.source)
+    for member_id, handle in Mention.objects.filter(post=post).values_list(
+        "member_id", "member__handle"
+    ):
+        if handle.lower() in own_mentions:
+            chosen[member_id] = "mention"
     handles = quoted_handles(post.source)
     if handles:
         quoted = (

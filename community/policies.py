@@ -3,7 +3,6 @@ emails ask. Invisible things answer 404, never 403, so their existence is not re
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 
 from community.models import Category, Post, Thread
@@ -19,7 +18,12 @@ def _tier_rank(viewer: Viewer) -> int | None:
 
 
 def category_access_filter(viewer: Viewer, prefix: str = "") -> Q:
-    """A Q over Category (or, with prefix "category__", over a relation to it)."""
+    """A Q over Category (or, with prefix "category__", over a relation to it).
+
+    Visitors and accounts that are not members yet (unverified email) get public
+    categories only; members add members-only ones and the tiers up to theirs; staff who
+    are members see everything.
+    """
     public = Q(**{f"{prefix}access": Category.Access.PUBLIC})
     if not is_member(viewer):
         return public
@@ -68,18 +72,14 @@ def can_view_category(viewer: Viewer, category: Category) -> bool:
 
 
 def is_moderator(viewer: Viewer) -> bool:
-    """Staff moderate for now; a moderator role arrives with the moderation capability."""
-    return isinstance(viewer, User) and viewer.is_active and viewer.is_staff
-
-
-def has_verified_email(member: User) -> bool:
-    """Whether the member confirmed an email address."""
-    return bool(EmailAddress.objects.filter(user=member, verified=True).exists())
+    """Staff who are members (email verified) moderate for now; a moderator role arrives with
+    the moderation capability."""
+    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
 
 
 def can_post(viewer: Viewer) -> bool:
-    """Only signed-in members with a verified email write in the forum."""
-    return isinstance(viewer, User) and viewer.is_active and has_verified_email(viewer)
+    """Only members (signed in, active, email verified) write in the forum."""
+    return is_member(viewer)
 
 
 def can_reply(viewer: Viewer, thread: Thread) -> bool:
@@ -130,6 +130,7 @@ def members_who_can_view(category: Category) -> QuerySet[User]:
     members = User.objects.filter(is_active=True)
     if category.access == Category.Access.PUBLIC:
         return members
+    members = members.filter(has_verified_email=True)  # is_member(): verified accounts
     if category.access == Category.Access.MEMBERS:
         return members
     minimum = category.minimum_tier

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic classes be subscripted at runtime (ModelAdmin[Model], QuerySet[Model]).
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     # Ours, bottom layer first
     "core",
     "members",
@@ -77,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the security headers too.
+    "core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,6 +311,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Our JSON parser refuses bodies nested too deep with a 400 (DRF's answered 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -385,6 +396,67 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 # Health probes come over plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content-Security-Policy (django-csp), enforced on every response. Scripts come only from
+# Hearth's own static files: no inline <script>, no inline event handler, no eval. Styles come
+# from our stylesheets too, with two exceptions:
+# - style attributes are allowed (style-src-attr 'unsafe-inline'): templates set per-row CSS
+#   variables from data (a category's colour, an avatar's hue), which no nonce or hash can
+#   cover; an attribute cannot run script, and member content never carries one (the
+#   Markdown sanitiser strips them);
+# - the 500 page's own <style> block, by hash, so that page renders even when static files
+#   do not (tests/core/test_security_headers.py fails if the hash and the template part).
+# Images: our own files plus data: URIs (CSS masks in hearth.css, Swagger UI's icons); posts
+# embed only Hearth's own images (core.markdown.images).
+CSP_REPORT_URL = "/csp-report/"
+ERROR_PAGE_STYLE_HASH = "'sha256-Y/vf8Gynbkz5FQ5hnqnBsZFywUEIFzFNxNf1npJjjV4='"
+_MEDIA_ORIGIN = [MEDIA_URL] if MEDIA_URL.startswith("https://") else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "script-src-attr": [NONE],
+        "style-src": [SELF, ERROR_PAGE_STYLE_HASH],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        # Signing in with GitHub posts to us, then redirects the form to GitHub.
+        "form-action": [SELF, *(["https://github.com"] if GITHUB_LOGIN_ENABLED else [])],
+        "frame-ancestors": [NONE],
+        "report-uri": [CSP_REPORT_URL],
+        "report-to": "csp",
+    },
+}
+# core.middleware.SecurityHeadersMiddleware sends these three.
+REPORTING_ENDPOINTS = {"csp": CSP_REPORT_URL}
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features Hearth never uses are off for it and for anything it frames; the clipboard
+# (the API token's copy button) and fullscreen keep their defaults.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

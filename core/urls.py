@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("staff/outbox/", views.outbox_list, name="outbox"),
     path("staff/outbox/<int:delivery_id>/", views.outbox_detail, name="outbox-detail"),
     path("email/events/", views.email_events, name="email-events"),

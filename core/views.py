@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -12,9 +10,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from core import health
+from core import health, violation_reports
 from core.email_events import parse_events, signature_is_valid
 from core.models import Delivery
+from core.parsers import MalformedBodyError, load_json
 from core.selectors import get_delivery, list_deliveries
 from core.services import record_email_events
 
@@ -83,13 +82,35 @@ def email_events(request: HttpRequest) -> JsonResponse:
     body = request.body
     if not signature_is_valid(body, request.headers.get("X-Hearth-Signature", ""), secret):
         return JsonResponse({"detail": "Bad or missing signature."}, status=403)
-    try:
-        events = parse_events(json.loads(body))
-    except (ValueError, RecursionError) as error:
-        message = (
-            str(error)
-            if isinstance(error, ValueError) and not isinstance(error, json.JSONDecodeError)
-            else "The body is not valid JSON."
-        )
-        return JsonResponse({"detail": message}, status=400)
+    try:  # MalformedBodyError (not JSON, too deep) and parse errors are both ValueErrors
+        events = parse_events(load_json(body))
+    except ValueError as error:
+        return JsonResponse({"detail": str(error)}, status=400)
     return JsonResponse({"recorded": record_email_events(events)})
+
+
+@csrf_exempt  # browsers send reports without a CSRF token; the endpoint only logs
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log the Content-Security-Policy violations a browser reports (both report shapes).
+
+    204 when logged; 413 for a body over MAX_REPORT_BYTES, 429 past the per-client limit,
+    400 for anything that is not a report. Never stores anything.
+    """
+    if not violation_reports.allow_report_from(request.META.get("REMOTE_ADDR", "")):
+        return HttpResponse(status=429)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > violation_reports.MAX_REPORT_BYTES:
+        return HttpResponse(status=413)
+    raw = request.read(violation_reports.MAX_REPORT_BYTES + 1)
+    if len(raw) > violation_reports.MAX_REPORT_BYTES:
+        return HttpResponse(status=413)
+    try:
+        violations = violation_reports.parse_reports(raw)
+    except MalformedBodyError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    violation_reports.log_violations(violations)
+    return HttpResponse(status=204)

@@ -7,6 +7,7 @@ copied into the stored files, which are re-encoded as WebP.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 from typing import IO
@@ -15,6 +16,8 @@ from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 LARGE_SIZE = 256
@@ -42,7 +45,8 @@ def process_avatar(upload: IO[bytes], *, size: int | None) -> ProcessedAvatar:
     """Validate an uploaded image and return square WebP renditions without metadata.
 
     Raises AvatarError for files that are too big, not JPEG/PNG/WebP/GIF, truncated or
-    corrupt, decompression bombs, or larger than AVATAR_MAX_DIMENSION on a side.
+    corrupt (pixels or metadata), decompression bombs, or larger than AVATAR_MAX_DIMENSION
+    on a side: any error while Pillow decodes, transposes or re-encodes the upload.
     """
     max_bytes: int = settings.AVATAR_MAX_BYTES
     if size is not None and size > max_bytes:
@@ -53,37 +57,47 @@ def process_avatar(upload: IO[bytes], *, size: int | None) -> ProcessedAvatar:
     if not data:
         raise AvatarError("The file is empty.")
 
-    max_side: int = settings.AVATAR_MAX_DIMENSION
     with warnings.catch_warnings():
         # Pillow only warns between 1x and 2x its pixel limit; treat that as a bomb too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in ACCEPTED_FORMATS:
-                    raise AvatarError("Use a JPEG, PNG, WebP or GIF image.")
-                width, height = image.size
-                if width * height > settings.AVATAR_MAX_PIXELS:
-                    raise Image.DecompressionBombError(f"{width}x{height}")
-                if width > max_side or height > max_side:
-                    raise AvatarError(
-                        f"The image is {width}×{height} pixels; "
-                        f"the most we take is {max_side}×{max_side}."
-                    )
-                image.seek(0)  # the first frame of an animation
-                if image.format == "JPEG":
-                    # Decode a JPEG at a reduced scale straight away: far less memory.
-                    image.draft("RGB", (WORKING_SIZE, WORKING_SIZE))
-                image.load()
-                # Shrink before any copy (rotation, mode change) is made.
-                image.thumbnail((WORKING_SIZE, WORKING_SIZE))
-                upright = ImageOps.exif_transpose(image)
+            return _render(data)
+        except AvatarError:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise AvatarError("The image has far too many pixels to be an avatar.") from exc
         except UnidentifiedImageError as exc:
             raise AvatarError("That file is not an image we can read.") from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except Exception as exc:
+            # The bytes are untrusted and Pillow's decoders, EXIF/ICC parsers and transposer
+            # fail in many ways besides OSError: struct.error for a truncated EXIF block,
+            # SyntaxError, ValueError, EOFError, IndexError, ZeroDivisionError... Whatever
+            # they raise, the file is not an image we can use; the log keeps the detail.
+            logger.info("avatar refused: %s: %s", type(exc).__name__, exc)
             raise AvatarError("The image is damaged or incomplete; try another file.") from exc
 
+
+def _render(data: bytes) -> ProcessedAvatar:
+    """Decode, check, turn upright and square. Every Pillow step runs here, inside the guard."""
+    max_side: int = settings.AVATAR_MAX_DIMENSION
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format not in ACCEPTED_FORMATS:
+            raise AvatarError("Use a JPEG, PNG, WebP or GIF image.")
+        width, height = image.size
+        if width * height > settings.AVATAR_MAX_PIXELS:
+            raise Image.DecompressionBombError(f"{width}x{height}")
+        if width > max_side or height > max_side:
+            raise AvatarError(
+                f"The image is {width}×{height} pixels; the most we take is {max_side}×{max_side}."
+            )
+        image.seek(0)  # the first frame of an animation
+        if image.format == "JPEG":
+            # Decode a JPEG at a reduced scale straight away: far less memory.
+            image.draft("RGB", (WORKING_SIZE, WORKING_SIZE))
+        image.load()
+        # Shrink before any copy (rotation, mode change) is made.
+        image.thumbnail((WORKING_SIZE, WORKING_SIZE))
+        upright = ImageOps.exif_transpose(image)
     mode = (
         "RGBA" if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info else "RGB"
     )

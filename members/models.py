@@ -127,6 +127,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(max_length=80, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # Whether one of the member's email addresses (allauth's EmailAddress rows) is verified.
+    # Kept in step by members.signals on every change to those rows; the access policy reads
+    # it from the row the auth middleware already loaded, at no extra query.
+    has_verified_email = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     # Profile

@@ -11,8 +11,12 @@ Viewer = User | AnonymousUser
 
 
 def is_member(viewer: Viewer) -> bool:
-    """Signed in with an active account."""
-    return bool(viewer.is_authenticated and viewer.is_active)
+    """A signed-in, active account with a verified email address.
+
+    Anything less (a visitor, an unverified account however it got a session or an API
+    token) sees exactly what a visitor sees. Reads only the user row: no query.
+    """
+    return isinstance(viewer, User) and viewer.is_active and viewer.has_verified_email
 
 
 def visible_members(viewer: Viewer) -> QuerySet[User]:
@@ -24,10 +28,14 @@ def visible_members(viewer: Viewer) -> QuerySet[User]:
 
 
 def can_view_profile(viewer: Viewer, member: User) -> bool:
-    """An active member's profile: public ones for everyone, members-only ones for members."""
+    """Public profiles for everyone, members-only ones for members; always one's own."""
     if not member.is_active:
         return False
-    return member.profile_visibility == ProfileVisibility.EVERYONE or is_member(viewer)
+    return (
+        member.profile_visibility == ProfileVisibility.EVERYONE
+        or is_member(viewer)
+        or (isinstance(viewer, User) and viewer.pk == member.pk)
+    )
 
 
 def can_see_birthday(viewer: Viewer, member: User) -> bool:

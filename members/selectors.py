@@ -167,11 +167,6 @@ def members_with_handle(handle: str) -> QuerySet[User]:
     return User.objects.alias(handle_lower=Lower("handle")).filter(handle_lower=handle.lower())
 
 
-def member_exists(*, handle: str) -> bool:
-    """Whether an active account has this handle (any letter case)."""
-    return bool(members_with_handle(handle).filter(is_active=True).exists())
-
-
 def get_notification_preferences(*, member: User) -> dict[str, tuple[str, bool]]:
     """(email mode, on site) for every registered kind, defaults where the member chose
     nothing. One query."""

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import IO, Any
 
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -147,6 +149,20 @@ def remove_avatar(*, member: User) -> User:
 def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+def sync_verified_email(*, user_id: int) -> None:
+    """Set User.has_verified_email from the member's EmailAddress rows, in one UPDATE.
+
+    Called whenever an address is saved or deleted (members.signals). The value is computed
+    inside the UPDATE, so it reflects the rows as the statement sees them, not a stale read.
+    A missing user (deleted in the same transaction) is a no-op.
+    """
+    User.objects.filter(pk=user_id).update(
+        has_verified_email=Exists(
+            EmailAddress.objects.filter(user_id=OuterRef("pk"), verified=True)
+        )
+    )
 
 
 def record_activity(*, member_id: int) -> bool:

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from members.models import User
-from members.services import record_activity
+from members.services import record_activity, sync_verified_email
 
 
 @receiver(user_logged_in)
 def note_login_activity(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record_activity(member_id=user.pk)
+
+
+@receiver(post_save, sender=EmailAddress)
+@receiver(post_delete, sender=EmailAddress)
+def keep_verified_email_in_step(sender: Any, instance: EmailAddress, **kwargs: Any) -> None:
+    """Every way an address is verified, added, changed or removed saves or deletes its row
+    (allauth's flows, the admin, social sign-up), so the user's flag follows all of them."""
+    if instance.user_id is None:
+        return
+    sync_verified_email(user_id=instance.user_id)
+    # The user object the caller holds (a request's user, a factory's) follows too.
+    cached = EmailAddress._meta.get_field("user").get_cached_value(instance, default=None)
+    if isinstance(cached, User):
+        value = User.objects.filter(pk=cached.pk).values_list("has_verified_email", flat=True)
+        cached.has_verified_email = bool(value.first())

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,6 @@ from members.forms import AvatarForm, DeleteAccountForm, OnboardingForm, Profile
 from members.models import ContentGoal, SkillLevel, User
 from members.notifications import services as notification_services
 from members.notifications.forms import NotificationPreferencesForm
-from members.policies import is_member
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -60,15 +59,12 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @require_GET
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    """A member's public face. Members-only profiles ask visitors to sign in."""
+    """A member's public face. What the viewer may not see is a 404, like an unknown handle."""
     try:
         screen = selectors.get_profile_screen(viewer=request.user, handle=handle)
     except User.DoesNotExist:
-        if not is_member(request.user) and selectors.member_exists(handle=handle):
-            return render(
-                request, "members/profile_members_only.html", {"handle": handle}, status=403
-            )
-        raise Http404("No such member.") from None
+        # Unknown, closed and hidden-from-this-viewer look alike, so no handle is confirmed.
+        return render(request, "members/profile_unavailable.html", {"handle": handle}, status=404)
     if screen.member.handle != handle:
         return redirect("members:profile", handle=screen.member.handle, permanent=True)
     return render(request, "members/profile_detail.html", {"screen": screen})

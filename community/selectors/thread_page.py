@@ -12,7 +12,7 @@ from community import policies
 from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscription, Thread
 from community.selectors.threads import _topics_prefetch
 from members.models import User
-from members.policies import Viewer
+from members.policies import Viewer, is_member
 
 
 def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
@@ -84,6 +84,7 @@ class ThreadPermissions:
     can_moderate: bool
     can_watch: bool
     can_edit: bool
+    reply_state: str = "sign_in"
 
 
 @dataclass(frozen=True)
@@ -150,12 +151,13 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
     state = get_reader_state(viewer=viewer, thread=thread)
     can_moderate = policies.is_moderator(viewer)
     permissions = ThreadPermissions(
-        can_reply=isinstance(viewer, User) and policies.can_reply(viewer, thread),
+        can_reply=is_member(viewer) and policies.can_reply(viewer, thread),
         can_post=policies.can_post(viewer),
         can_accept=policies.can_accept_answer(viewer, thread),
         can_moderate=can_moderate,
-        can_watch=isinstance(viewer, User),
+        can_watch=is_member(viewer),
         can_edit=policies.can_edit_thread(viewer, thread),
+        reply_state=_reply_state(viewer, thread, can_moderate=can_moderate),
     )
     number = min(max(page or 1, 1), pages)
     rows: list[PostRow] = []
@@ -171,7 +173,7 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
                     post=post,
                     my_reactions=reacted.get(post.pk, []),
                     reactions=reaction_counts(post, reacted.get(post.pk, [])),
-                    can_react=bool(isinstance(viewer, User) and viewer.pk != post.author_id),
+                    can_react=is_member(viewer) and viewer.pk != post.author_id,
                     is_solution=post.pk == thread.solution_id,
                     is_by_thread_author=bool(
                         post.number > 1 and post.author_id and post.author_id == thread.author_id
@@ -196,6 +198,18 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
         url=thread.get_absolute_url(),
         solution_url=thread.solution.get_absolute_url() if thread.solution else "",
     )
+
+
+def _reply_state(viewer: Viewer, thread: Thread, *, can_moderate: bool) -> str:
+    """What the reply box shows: "sign_in" (visitors), "verify" (an account whose email is
+    not confirmed), "locked", or "open"."""
+    if not isinstance(viewer, User) or not viewer.is_active:
+        return "sign_in"
+    if not policies.can_post(viewer):
+        return "verify"
+    if thread.is_locked and not can_moderate:
+        return "locked"
+    return "open"
 
 
 def _page_of_posts(thread: Thread, number: int) -> list[Post]:
@@ -225,7 +239,7 @@ def get_reader_state(*, viewer: Viewer, thread: Thread) -> ReaderState:
     """How far the member read the thread and their notification level for it: the
     thread's own, else its category's, else normal. Nothing for a visitor; two queries for
     a member."""
-    if not isinstance(viewer, User):
+    if not isinstance(viewer, User) or not is_member(viewer):
         return ReaderState()
     last_read = (
         ReadState.objects.filter(member=viewer, thread=thread)
@@ -249,7 +263,7 @@ def get_reader_state(*, viewer: Viewer, thread: Thread) -> ReaderState:
 
 def reactions_given(*, viewer: Viewer, post_ids: list[int]) -> dict[int, list[str]]:
     """post id -> the reaction kinds the member gave it, sorted. One query for a member."""
-    if not isinstance(viewer, User) or not post_ids:
+    if not isinstance(viewer, User) or not is_member(viewer) or not post_ids:
         return {}
     given: dict[int, list[str]] = {}
     rows = Reaction.objects.filter(member=viewer, post_id__in=post_ids).values_list(

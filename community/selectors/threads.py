@@ -22,7 +22,7 @@ from community.selectors.categories import (
 from community.selectors.filters import NO_FILTERS, ThreadFilters, apply_thread_filters
 from core.models import Topic
 from members.models import User
-from members.policies import Viewer
+from members.policies import Viewer, is_member
 
 THREADS_PER_PAGE = 30
 NEW_THREAD_WINDOW = timedelta(days=14)
@@ -141,7 +141,7 @@ def list_threads(
     queries, four for a member.
     """
     threads = apply_thread_filters(policies.visible_threads(viewer), filters)
-    member = viewer if isinstance(viewer, User) else None
+    member = viewer if isinstance(viewer, User) and is_member(viewer) else None
     if member and not filters.category:
         threads = threads.exclude(category_id__in=muted_category_ids(member))
     if member and list_filter == ListFilter.UNREAD:
@@ -272,7 +272,7 @@ def get_thread_list_screen(
     watch, and on the page the sidebar's categories.
     """
     category = get_category(viewer=viewer, slug=filters.category) if filters.category else None
-    member = viewer if isinstance(viewer, User) else None
+    member = viewer if isinstance(viewer, User) and is_member(viewer) else None
     page = list_threads(viewer=viewer, filters=filters, list_filter=list_filter, position=position)
     return ThreadListScreen(
         page=page,

@@ -9,12 +9,15 @@ a post once, whatever the kind, and a retried or duplicated task adds nothing.
 
 from __future__ import annotations
 
+from django.db.models.functions import Lower
+
 from community import policies
 from community.models import Post
 from community.notifications import (
     FANOUT_CHUNK,
     direct_recipients,
     excerpt_of,
+    handles_outside_quotes,
     muted_members,
     thread_scope,
     watchers_after,
@@ -116,11 +119,15 @@ def notify_answer_accepted(*, post: Post, actor_id: int) -> int:
 
 
 def notify_new_mentions(*, post: Post, member_ids: list[int]) -> int:
-    """Tell members an edit newly mentions (who may see the thread and did not mute it)."""
+    """Tell members an edit newly mentions outside quotes (who may see the thread and did not
+    mute it)."""
     post = _load(post.pk) or post
+    own = handles_outside_quotes(post.source)
     allowed = list(
         policies.members_who_can_view(post.thread.category)
         .filter(pk__in=member_ids)
+        .alias(handle_lower=Lower("handle"))
+        .filter(handle_lower__in=own)
         .exclude(pk__in=muted_members(post.thread))
         .values_list("pk", flat=True)
     )

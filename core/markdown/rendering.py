@@ -23,7 +23,8 @@ def render_markdown(source: str, *, mention_url: MentionUrl | None = None) -> Re
     """Render member-written Markdown to HTML that is safe to mark safe in a template.
 
     Raw HTML shows as text; links keep only http, https and mailto and all carry
-    rel="nofollow ugc noopener"; images need https; headings start at h3. Handles for which
+    rel="nofollow ugc noopener"; only Hearth's own images are embedded (any other becomes a
+    link, see core.markdown.images); headings start at h3. Handles for which
     mention_url (called once per distinct lower-cased handle) returns a URL become
     <a class="mention"> links; every handle outside code and links is listed in ``mentions``.
     """

@@ -8,6 +8,8 @@ import nh3
 from pygments.lexers import get_all_lexers  # type: ignore[import-untyped]
 from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]
 
+from core.markdown.images import is_own_image
+
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _REL = "nofollow ugc noopener"
 _ALIGNMENTS = frozenset({"left", "center", "right"})
@@ -26,9 +28,9 @@ _ALLOWED_TAGS = frozenset(
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # url_schemes applies to every URL attribute; images are stricter: https only, so a post
-    # never triggers a mixed-content warning or an unencrypted request from a reader.
-    if tag == "img" and attribute == "src" and value[:8].lower() != "https://":
+    # url_schemes applies to every URL attribute; images are stricter: only Hearth's own
+    # files, so a reader's browser never contacts a host the writer chose (a tracking pixel).
+    if tag == "img" and attribute == "src" and not is_own_image(value):
         return None
     return value
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from core.markdown.images import is_own_image
+
 MentionUrl = Callable[[str], str | None]
 
 #: A mention: not glued to a word or another "@" on the left (so a@b.com is an email), and not
@@ -134,9 +136,10 @@ def _split_mentions(token: Token, before: str, after: str, context: _Context) ->
 
 
 def _image_or_link(image: Token, *, inside_link: bool) -> list[Token]:
-    """Keep https images; any other source becomes a plain link (or its alt text inside one)."""
+    """Keep Hearth's own images; any other becomes a plain link (or its alt text inside one),
+    so a reader's browser never fetches from a host the writer chose (core.markdown.images)."""
     source = str(image.attrGet("src") or "")
-    if source[:8].lower() == "https://":
+    if is_own_image(source):
         return [image]
     alt = "".join(child.content for child in image.children or ())
     if inside_link:

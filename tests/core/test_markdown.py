@@ -13,6 +13,7 @@ import pytest
 # off, link validation) hides most of what it does, so it is also tested directly.
 from core.markdown import _SANITISER as SANITISER
 from core.markdown import build_code_css, quote_markdown, render_markdown
+from core.markdown.images import is_own_image
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REL = "nofollow ugc noopener"
@@ -79,8 +80,8 @@ def unsafe_parts(markup: str) -> list[str]:
             for name, value in attrs.items()
             if name in ("href", "src") and url_scheme(value or "") not in (None, *SAFE_SCHEMES)
         )
-        if tag == "img" and not (attrs.get("src") or "https://").startswith("https://"):
-            problems.append(f"non-https image {attrs['src']!r}")
+        if tag == "img" and "src" in attrs and not is_own_image(attrs["src"] or ""):
+            problems.append(f"image from elsewhere {attrs['src']!r}")
     return problems
 
 
@@ -229,10 +230,10 @@ def test_sanitiser_alone_removes_active_content_when_given_raw_html(payload):
     ("markup", "expected"),
     [
         ('<img src="http://x.example/a.png" alt="a">', '<img loading="lazy" alt="a">'),
-        (
-            '<img src="https://x.example/a.png">',
-            '<img src="https://x.example/a.png" loading="lazy">',
-        ),
+        ('<img src="https://x.example/a.png">', '<img loading="lazy">'),
+        ('<img src="//x.example/a.png">', '<img loading="lazy">'),
+        ('<img src="/\\x.example/a.png">', '<img loading="lazy">'),
+        ('<img src="/media/a.png">', '<img src="/media/a.png" loading="lazy">'),
         ('<input type="text" onfocus="x">', '<input type="checkbox">'),
         ('<span class="k evil" style="color:red">x</span>', '<span class="k">x</span>'),
         (
@@ -355,28 +356,66 @@ def test_bare_url_is_autolinked_when_gfm_would_link_it(source, expected):
     ("source", "expected"),
     [
         (
-            '![diagram](https://example.com/a.png "Title")',
-            '<p><img src="https://example.com/a.png" alt="diagram" title="Title" '
-            'loading="lazy"></p>\n',
+            '![diagram](/media/posts/a.png "Title")',
+            '<p><img src="/media/posts/a.png" alt="diagram" title="Title" loading="lazy"></p>\n',
+        ),
+        (
+            "![](/static/img/favicon.svg)",
+            '<p><img src="/static/img/favicon.svg" alt="" loading="lazy"></p>\n',
+        ),
+        (
+            "![diagram](https://tracker.example/a.png)",
+            f'<p><a href="https://tracker.example/a.png" rel="{REL}">diagram</a></p>\n',
         ),
         (
             "![diagram](http://example.com/a.png)",
-            '<p><a href="http://example.com/a.png" rel="nofollow ugc noopener">diagram</a></p>\n',
+            f'<p><a href="http://example.com/a.png" rel="{REL}">diagram</a></p>\n',
         ),
         (
-            "![](/media/a.png)",
-            '<p><a href="/media/a.png" rel="nofollow ugc noopener">/media/a.png</a></p>\n',
+            "![](https://tracker.example/a.png)",
+            f'<p><a href="https://tracker.example/a.png" rel="{REL}">'
+            "https://tracker.example/a.png</a></p>\n",
         ),
+        (
+            "![x](//tracker.example/a.png)",
+            f'<p><a href="//tracker.example/a.png" rel="{REL}">x</a></p>\n',
+        ),
+        (
+            "![x](/media/../accounts/logout/)",
+            f'<p><a href="/media/../accounts/logout/" rel="{REL}">x</a></p>\n',
+        ),
+        ("![x](/media/%2e%2E/x)", f'<p><a href="/media/%2e%2E/x" rel="{REL}">x</a></p>\n'),
+        ("![x](/mediax/a.png)", f'<p><a href="/mediax/a.png" rel="{REL}">x</a></p>\n'),
+        ("![x](a.png)", f'<p><a href="a.png" rel="{REL}">x</a></p>\n'),
         (
             "[![badge](http://example.com/b.svg)](https://example.com)",
-            '<p><a href="https://example.com" rel="nofollow ugc noopener">badge</a></p>\n',
+            f'<p><a href="https://example.com" rel="{REL}">badge</a></p>\n',
         ),
     ],
 )
-def test_image_is_kept_only_when_source_is_https(source, expected):
+def test_image_is_embedded_only_when_hearth_serves_it_itself(source, expected):
     result = render_markdown(source)
 
     assert result.html == expected
+
+
+@pytest.mark.parametrize(
+    ("media_url", "source", "own"),
+    [
+        ("https://files.example/media/", "https://files.example/media/a.png", True),
+        ("https://files.example/media/", "https://tracker.example/media/a.png", False),
+        ("https://files.example/media/", "http://files.example/media/a.png", False),
+        ("https://files.example/media/", "/media/a.png", False),
+        ("/media/", "/media/a%20b.png", True),
+        ("/media/", "/media/\t/a.png", False),
+    ],
+)
+def test_own_images_follow_media_url_when_media_lives_on_a_storage_host(
+    settings, media_url, source, own
+):
+    settings.MEDIA_URL = media_url
+
+    assert is_own_image(source) is own
 
 
 # --- Markdown features -------------------------------------------------------------------------

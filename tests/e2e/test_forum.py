@@ -72,7 +72,7 @@ def test_question_is_answered_accepted_and_found_by_search(page, live_server, tr
     answer_box.fill(ANSWER)
     answer_box.press("End")  # an input event after fill, so the debounced draft is saved
     page.wait_for_function(
-        "Object.keys(localStorage).some(k => k.startsWith('hearth-draft:reply-'))"
+        "() => Object.keys(localStorage).some(k => k.startsWith('hearth-draft:reply-'))"
     )
     page.reload()
     expect(page.get_by_role("textbox", name="Your answer")).to_have_value(ANSWER)

@@ -39,3 +39,44 @@ def png_claiming_size(width: int, height: int) -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def _saved(fmt: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (200, 80, 40)).save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+#: An EXIF block cut off after its header: Pillow's parser raises struct.error on it.
+TRUNCATED_EXIF_BIG_ENDIAN = b"Exif\x00\x00MM\x00*"
+TRUNCATED_EXIF_LITTLE_ENDIAN = b"Exif\x00\x00II*\x00"
+#: Orientation 6 plus a ColorMap tag (numbers only) that holds text: turning the image upright
+#: rewrites the EXIF block, and packing the text as numbers raises struct.error.
+MISTYPED_EXIF = (
+    b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x02"
+    + b"\x01\x40\x00\x02\x00\x00\x00\x04cam\x00"
+    + b"\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00"
+    + b"\x00\x00\x00\x00"
+)
+
+
+def png_with_truncated_exif() -> bytes:
+    return _saved("PNG", exif=TRUNCATED_EXIF_BIG_ENDIAN)
+
+
+def webp_with_truncated_exif() -> bytes:
+    return _saved("WEBP", exif=TRUNCATED_EXIF_LITTLE_ENDIAN)
+
+
+def jpeg_with_mistyped_exif() -> bytes:
+    return _saved("JPEG", exif=MISTYPED_EXIF)
+
+
+def truncated(fmt: str, keep: int) -> bytes:
+    """A valid image of `fmt` cut after `keep` bytes."""
+    return _saved(fmt)[:keep]
+
+
+def with_garbage_icc_profile(fmt: str) -> bytes:
+    """Decodable pixels carrying an ICC profile that is not one."""
+    return _saved(fmt, icc_profile=b"not a colour profile " * 8)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from community.services import posting
 from members.models import NotificationSetting, ProfileVisibility
@@ -68,13 +69,38 @@ def members_only():
     )
 
 
-def test_members_only_profile_asks_visitors_to_sign_in_and_shows_no_data(client, members_only):
+def test_members_only_profile_is_a_404_for_visitors_with_a_sign_in_link(client, members_only):
     response = client.get(reverse("members:profile", args=["insider"]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     body = response.content.decode()
     assert "Secret headline" not in body
-    assert reverse("account_login") in body
+    assert f'href="{reverse("account_login")}?next=/u/insider/"' in body
+
+
+@pytest.mark.parametrize("asked", ["insider", "INSIDER"])
+def test_visitors_get_the_same_answer_for_a_hidden_profile_and_an_unknown_handle(
+    client, members_only, asked
+):
+    hidden = client.get(reverse("members:profile", args=[asked]))
+    unknown = client.get(reverse("members:profile", args=["nobody_here"]))
+
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.content.decode().replace(asked, "HANDLE") == unknown.content.decode().replace(
+        "nobody_here", "HANDLE"
+    )
+
+
+def test_api_gives_visitors_the_same_answer_for_a_hidden_profile_and_an_unknown_handle(
+    members_only,
+):
+    api = APIClient()
+
+    hidden = api.get("/api/v1/members/insider/")
+    unknown = api.get("/api/v1/members/nobody_here/")
+
+    assert (hidden.status_code, hidden.json()) == (unknown.status_code, unknown.json())
+    assert hidden.status_code == 404
 
 
 def test_members_only_profile_is_404_in_the_api_and_absent_from_lists_for_visitors(
