@@ -40,7 +40,7 @@ class ThreadForm(forms.Form):
 
     def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class ReplyForm(forms.Form):

@@ -268,9 +268,9 @@ def seed_members(progress: Callable[[int], object] = lambda _: None) -> int:
             },
         )
         if was_created:
-            user.topics.set(chosen_topics)  # type: ignore[arg-type]
+            user.topics.set(chosen_topics)  # type: ignore[arg-type]  # a list of Topic, typed loosely
             MemberGoal.objects.bulk_create(
-                [MemberGoal(member=user, goal=goal) for goal in goals]  # type: ignore[attr-defined]
+                [MemberGoal(member=user, goal=goal) for goal in goals]  # type: ignore[attr-defined]  # goals is typed as object
             )
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}

@@ -5,7 +5,6 @@ from typing import Any
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
-from allauth.account.internal.flows import signup as signup_flows
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.hashers import make_password
@@ -40,6 +39,9 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]  # allauth shi
     the production hasher) would tell an existing address from a new one on every probe.
     """
 
+    #: Set by allauth's clean() when the email already has an account.
+    account_already_exists: bool
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         handle = self.fields["username"]
@@ -55,11 +57,14 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]  # allauth shi
             _hash_and_discard(self.cleaned_data["password1"])
         try:
             with transaction.atomic():
-                return super().try_save(request)  # type: ignore[no-any-return]
+                return super().try_save(request)  # type: ignore[no-any-return]  # untyped
         except IntegrityError:
             email = self.cleaned_data.get("email", "")
             if User.objects.filter(email__iexact=email).exists():
-                return None, signup_flows.prevent_enumeration(request, email=email, phone=None)
+                # Answer as allauth answers a taken email (its public path, no internals):
+                # the "check your inbox" page, and the existing account is told.
+                self.account_already_exists = True
+                return super().try_save(request)  # type: ignore[no-any-return]  # untyped
             self.add_error("username", get_adapter().error_messages["username_taken"])
             return None, TemplateResponse(
                 request, "account/signup.html", {"form": self}, status=200
@@ -71,7 +76,7 @@ def _hash_and_discard(password: str) -> None:
     make_password(password)
 
 
-class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # stubs: generic
     def label_from_instance(self, obj: Topic) -> str:
         return obj.name
 
@@ -129,7 +134,7 @@ def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Fie
     return field.formfield(**kwargs)
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs: generic
     """Everything a member edits about themselves on one page."""
 
     topics = _topic_field()

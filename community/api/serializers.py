@@ -134,7 +134,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
     author = serializers.CharField(source="author.handle", allow_null=True, help_text=HANDLE_HELP)
     html = serializers.SerializerMethodField(help_text="Safe HTML rendered from the source.")
     # The API field is named like Field.source; DRF pops declared fields off the class.
-    source = serializers.SerializerMethodField(  # type: ignore[assignment]
+    source = serializers.SerializerMethodField(  # type: ignore[assignment]  # shadows Field.source
         help_text="The Markdown as written."
     )
     reactions = ReactionCountsSerializer(source="*")

@@ -13,10 +13,10 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 # Pygments ships no type information and types-Pygments is not in requirements-dev.txt.
-from pygments import highlight  # type: ignore[import-untyped]
-from pygments.formatters.html import HtmlFormatter  # type: ignore[import-untyped]
-from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
-from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+from pygments import highlight
+from pygments.formatters.html import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 
 _LANGUAGE_RE = re.compile(r"[\w+#.\-]{1,40}")
 #: Pygments' regex lexers have had catastrophic-backtracking bugs; this bounds the time one

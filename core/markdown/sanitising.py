@@ -5,8 +5,8 @@ from __future__ import annotations
 import nh3
 
 # Pygments ships no type information and types-Pygments is not in requirements-dev.txt.
-from pygments.lexers import get_all_lexers  # type: ignore[import-untyped]
-from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]
+from pygments.lexers import get_all_lexers
+from pygments.token import STANDARD_TYPES
 
 from core.markdown.images import is_own_image
 
