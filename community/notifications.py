@@ -213,6 +213,42 @@ def resolve_posts(member: User, ids: Sequence[int]) -> dict[int, NotificationTar
     }
 
 
+def resolve_posts_for_members(
+    member_ids: Sequence[int], ids: Sequence[int]
+) -> dict[tuple[int, int], NotificationTarget]:
+    """Live posts as targets, for each member who may see them now: one query for the
+    posts and one per category they are in, whatever the number of members."""
+    posts = (
+        Post.objects.filter(pk__in=ids, is_deleted=False)
+        .select_related("thread", "thread__category", "thread__category__minimum_tier")
+        .only(
+            "id",
+            "number",
+            "thread__id",
+            "thread__title",
+            "thread__category__access",
+            "thread__category__minimum_tier__rank",
+        )
+    )
+    by_category: dict[int, list[Post]] = {}
+    for post in posts:
+        by_category.setdefault(post.thread.category_id, []).append(post)
+    resolved: dict[tuple[int, int], NotificationTarget] = {}
+    for category_posts in by_category.values():
+        category = category_posts[0].thread.category
+        allowed = policies.members_who_can_view(category).filter(pk__in=member_ids)
+        readers = list(allowed.values_list("pk", flat=True))
+        for post in category_posts:
+            target = NotificationTarget(
+                title=post.thread.title,
+                url=post.get_absolute_url(),
+                scope=thread_scope(post.thread_id),
+            )
+            for member_id in readers:
+                resolved[(member_id, post.pk)] = target
+    return resolved
+
+
 def resolve_threads(member: User, ids: Sequence[int]) -> dict[int, NotificationTarget]:
     """Threads the member may see now, as notification targets (one query)."""
     threads = policies.visible_threads(member).filter(pk__in=ids).only("id", "title")

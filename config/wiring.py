@@ -47,7 +47,9 @@ def _connect_forum_notifications() -> None:
     for kind in notifications.FORUM_KINDS:
         register_kind(kind)
     # What a forum notification is about, as the member may see it now.
-    hooks.register_target_resolver("post", notifications.resolve_posts)
+    hooks.register_target_resolver(
+        "post", notifications.resolve_posts, batch=notifications.resolve_posts_for_members
+    )
     hooks.register_target_resolver("thread", notifications.resolve_threads)
     # Unsubscribe pages offer to mute the thread (or its category) an email was about.
     hooks.register_scope_muter("thread", notifications.ThreadMuter())

@@ -106,12 +106,23 @@ class ScopeMuter(Protocol):
     def mute(self, member: User, scope: str, key: str, /) -> bool: ...
 
 
+class BatchTargetResolver(Protocol):
+    """Like TargetResolver, for many members at once (emailing a fan-out): returns
+    {(member id, target id): target} for the pairs where the member may see the target, in
+    a fixed number of queries whatever the number of members."""
+
+    def __call__(
+        self, member_ids: Sequence[int], ids: Sequence[int], /
+    ) -> dict[tuple[int, int], NotificationTarget]: ...
+
+
 @dataclass
 class _Registry:
     export_sections: dict[str, ExportSection]
     profile_sections: dict[str, ProfileSection]
     deletion_steps: dict[str, DeletionStep]
     target_resolvers: dict[str, TargetResolver]
+    batch_target_resolvers: dict[str, BatchTargetResolver]
     digest_sections: dict[str, tuple[int, DigestSection]]
     scope_muters: dict[str, ScopeMuter]
 
@@ -121,6 +132,7 @@ _registry = _Registry(
     profile_sections={},
     deletion_steps={},
     target_resolvers={},
+    batch_target_resolvers={},
     digest_sections={},
     scope_muters={},
 )
@@ -156,9 +168,19 @@ def deletion_steps() -> list[DeletionStep]:
     return list(_registry.deletion_steps.values())
 
 
-def register_target_resolver(target_type: str, resolver: TargetResolver) -> None:
-    """Let notifications about `target_type` things be shown and emailed (see TargetResolver)."""
+def register_target_resolver(
+    target_type: str, resolver: TargetResolver, *, batch: BatchTargetResolver | None = None
+) -> None:
+    """Let notifications about `target_type` things be shown and emailed (see
+    TargetResolver); `batch` answers for many members at once (emails of a fan-out)."""
     _registry.target_resolvers[target_type] = resolver
+    if batch is not None:
+        _registry.batch_target_resolvers[target_type] = batch
+
+
+def batch_target_resolver(target_type: str) -> BatchTargetResolver | None:
+    """The batch resolver of `target_type`, or None when its app registered none."""
+    return _registry.batch_target_resolvers.get(target_type)
 
 
 def target_resolver(target_type: str) -> TargetResolver | None:

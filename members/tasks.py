@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 
 from members.notifications.digest import send_digests, sweep_due_digests
@@ -30,6 +32,9 @@ def sweep_due_digests_task() -> int:
 
 
 @shared_task
-def send_digests_task(member_ids: list[int], period_start: str) -> int:
-    """Send a chunk of digests (idempotent: one per member and period, by the ledger)."""
-    return send_digests(member_ids=member_ids, period_start=period_start)
+def send_digests_task(member_ids: list[int], period_start: str, now: str) -> int:
+    """Send a chunk of digests as of the sweep's moment `now` (ISO 8601). Idempotent: one
+    per member and period, by the ledger."""
+    return send_digests(
+        member_ids=member_ids, period_start=period_start, now=datetime.fromisoformat(now)
+    )

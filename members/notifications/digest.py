@@ -71,15 +71,18 @@ def sweep_due_digests(*, now: datetime | None = None) -> int:
         ids = list(due.values_list("pk", flat=True))
         for start in range(0, len(ids), DIGEST_CHUNK):
             enqueue_on_commit(
-                send_digests_task, ids[start : start + DIGEST_CHUNK], local.date().isoformat()
+                send_digests_task,
+                ids[start : start + DIGEST_CHUNK],
+                local.date().isoformat(),
+                now.isoformat(),
             )
         handed += len(ids)
     return handed
 
 
 def send_digests(*, member_ids: list[int], period_start: str, now: datetime | None = None) -> int:
-    """Send the digest of each member (see send_digest) for the local day `period_start`.
-    Returns how many were queued."""
+    """Send the digest of each member (see send_digest) for the local day `period_start`, as
+    of `now` (the moment the sweep chose them). Returns how many were queued."""
     now = now or timezone.now()
     day = date.fromisoformat(period_start)
     return sum(

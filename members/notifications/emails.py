@@ -21,13 +21,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.models import Delivery
 from core.queueing import enqueue_on_commit
 from core.services import OutgoingEmail, queue_emails, render_email
 from members.models import DigestFrequency, EmailMode, Notification, NotificationSetting, User
-from members.notifications.kinds import KINDS
-from members.notifications.selectors import resolve_targets
+from members.notifications.kinds import KINDS, NotificationKind
+from members.notifications.selectors import resolve_targets_for_members
 
 UNSUBSCRIBE_SALT = "hearth.unsubscribe"
 #: The kind of an unsubscribe token for the digest itself (not a notification kind).
@@ -154,10 +155,16 @@ def send_member_email(
 # --- Notification emails ("right away", after the window) -----------------------------------
 
 
+#: A handed-over notification whose task was lost is handed over again after this long.
+HANDOVER_RETRY = timedelta(minutes=5)
+
+
 def sweep_due_notification_emails(*, now: datetime | None = None, limit: int = 5000) -> int:
     """Beat, every minute: hand the notifications whose email window has passed to tasks,
-    EMAIL_CHUNK at a time. Returns how many it handed over. A notification handed twice
-    is sent once (send_notification_emails claims each row)."""
+    EMAIL_CHUNK at a time. Each is pushed HANDOVER_RETRY into the future as it is handed
+    over (a conditional UPDATE), so the next sweeps leave it to its task, and a task lost
+    with the broker is retried by a later sweep. Returns how many it handed over; the send
+    task claims each row once, so a row handed twice is still sent once."""
     from members.tasks import send_notification_emails_task
 
     now = now or timezone.now()
@@ -168,9 +175,16 @@ def sweep_due_notification_emails(*, now: datetime | None = None, limit: int = 5
         .order_by("email_due_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
+    handed: list[int] = []
     for start in range(0, len(due), EMAIL_CHUNK):
-        enqueue_on_commit(send_notification_emails_task, due[start : start + EMAIL_CHUNK])
-    return len(due)
+        chunk = due[start : start + EMAIL_CHUNK]
+        taken = Notification.objects.filter(
+            pk__in=chunk, email_state=Notification.EmailState.PENDING, email_due_at__lte=now
+        ).update(email_due_at=now + HANDOVER_RETRY)
+        if taken:
+            enqueue_on_commit(send_notification_emails_task, chunk)
+            handed.extend(chunk)
+    return len(handed)
 
 
 def _claim_due(notification_ids: list[int], now: datetime) -> list[Notification]:
@@ -207,6 +221,46 @@ def _sent_today(member_ids: set[int], now: datetime) -> dict[int, int]:
     )
 
 
+#: Stand-ins rendered into a notification email once, then replaced per member: a fan-out
+#: renders its templates once, not once per watcher.
+_NAME, _URL, _UNSUBSCRIBE = (
+    "hearthtoken0name",
+    "https://hearth.invalid/t1",
+    "https://hearth.invalid/t2",
+)
+
+
+def _notification_layout(kind: NotificationKind, text: str, excerpt: str) -> tuple[str, str, str]:
+    """The notification email (subject, text, HTML) with stand-ins for what differs per
+    member: their name, the link to open it and the unsubscribe link."""
+    return render_email(
+        "notification",
+        {
+            "member": {"name": _NAME},
+            "text": text,
+            "excerpt": excerpt,
+            "url": _URL,
+            "kind": kind,
+            "unsubscribe_url": _UNSUBSCRIBE,
+            "preferences_url": settings.SITE_URL.rstrip("/")
+            + reverse("members:notification-settings"),
+        },
+    )
+
+
+def _fill(
+    layout: tuple[str, str, str], *, name: str, url: str, unsubscribe: str
+) -> tuple[str, str, str]:
+    subject, text_body, html_body = layout
+    swaps_text = ((_NAME, name), (_URL, url), (_UNSUBSCRIBE, unsubscribe))
+    swaps_html = ((_NAME, escape(name)), (_URL, escape(url)), (_UNSUBSCRIBE, escape(unsubscribe)))
+    for token, value in swaps_text:
+        subject, text_body = subject.replace(token, value), text_body.replace(token, value)
+    for token, value in swaps_html:
+        html_body = html_body.replace(token, value)
+    return subject, text_body, html_body
+
+
 @transaction.atomic
 def send_notification_emails(*, notification_ids: list[int], now: datetime | None = None) -> int:
     """Email each claimed notification to its member, once (Delivery key
@@ -224,12 +278,16 @@ def send_notification_emails(*, notification_ids: list[int], now: datetime | Non
     messages: list[OutgoingEmail] = []
     to_digest: list[int] = []
     dropped: list[int] = []
+    targets = resolve_targets_for_members(
+        (n.recipient, n.target_type, n.target_id) for n in claimed
+    )
+    layouts: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+    site: str = settings.SITE_URL.rstrip("/")
     for member_id, notifications in by_member.items():
         member = notifications[0].recipient
-        targets = resolve_targets(member, ((n.target_type, n.target_id) for n in notifications))
         for notification in notifications:
             kind = KINDS.get(notification.kind)
-            target = targets.get((notification.target_type, notification.target_id))
+            target = targets.get((member_id, notification.target_type, notification.target_id))
             if not member.is_active or kind is None or target is None:
                 dropped.append(notification.pk)
                 continue
@@ -238,27 +296,35 @@ def send_notification_emails(*, notification_ids: list[int], now: datetime | Non
                     to_digest.append(notification.pk)
                     continue
                 sent_today[member_id] = sent_today.get(member_id, 0) + 1
-            site = settings.SITE_URL.rstrip("/")
+            text = kind.describe(
+                actor=notification.actor.name if notification.actor else "Someone",
+                title=target.title,
+                count=1,
+                actors=1,
+            )
+            layout_key = (notification.kind, text, notification.excerpt)
+            if layout_key not in layouts:
+                layouts[layout_key] = _notification_layout(kind, text, notification.excerpt)
+            unsubscribe = unsubscribe_url(
+                member_id=member_id, kind=notification.kind, scope=notification.scope
+            )
+            subject, text_body, html_body = _fill(
+                layouts[layout_key],
+                name=member.name,
+                url=site + reverse("members:notification-open", args=[notification.pk]),
+                unsubscribe=unsubscribe,
+            )
             messages.append(
-                member_email(
-                    member=member,
-                    kind=notification.kind,
-                    template="notification",
-                    context={
-                        "text": kind.describe(
-                            actor=notification.actor.name if notification.actor else "Someone",
-                            title=target.title,
-                            count=1,
-                            actors=1,
-                        ),
-                        "excerpt": notification.excerpt,
-                        "url": site + reverse("members:notification-open", args=[notification.pk]),
-                        "kind": kind,
-                    },
-                    key=f"notification:{notification.pk}",
-                    scope=notification.scope,
+                OutgoingEmail(
+                    to_email=member.email,
+                    recipient_id=member_id,
                     # The ledger kind names the notification kind (the daily cap counts them).
-                    ledger_kind=f"notification:{notification.kind}",
+                    kind=f"notification:{notification.kind}",
+                    key=f"notification:{notification.pk}",
+                    subject=f"[{settings.SITE_NAME}] {subject}",
+                    text_body=text_body,
+                    html_body=html_body,
+                    headers=list_unsubscribe_headers(unsubscribe),
                 )
             )
     Notification.objects.filter(pk__in=to_digest).update(email_state=Notification.EmailState.DIGEST)

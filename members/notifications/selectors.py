@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 
-from members.hooks import NotificationTarget, target_resolver
+from members.hooks import NotificationTarget, batch_target_resolver, target_resolver
 from members.models import Notification, User
 from members.notifications.kinds import KINDS, NotificationKind
 from members.notifications.services import unread_cache_key
@@ -43,6 +43,34 @@ def resolve_targets(
             continue
         for target_id, target in resolver(member, sorted(ids)).items():
             resolved[(target_type, target_id)] = target
+    return resolved
+
+
+def resolve_targets_for_members(
+    pairs: Iterable[tuple[User, str, int]],
+) -> dict[tuple[int, str, int], NotificationTarget]:
+    """(member id, type, id) -> target, for each (member, type, id) the member may see now.
+    One batch call per target type when its app registered a batch resolver (a fixed
+    number of queries however many members); otherwise one call per member."""
+    wanted: dict[str, dict[int, User]] = defaultdict(dict)
+    ids: dict[str, set[int]] = defaultdict(set)
+    for member, target_type, target_id in pairs:
+        wanted[target_type][member.pk] = member
+        ids[target_type].add(target_id)
+    resolved: dict[tuple[int, str, int], NotificationTarget] = {}
+    for target_type, members in wanted.items():
+        batch = batch_target_resolver(target_type)
+        if batch is not None:
+            for (member_id, target_id), target in batch(
+                sorted(members), sorted(ids[target_type])
+            ).items():
+                resolved[(member_id, target_type, target_id)] = target
+            continue
+        for member in members.values():
+            for (kind, target_id), target in resolve_targets(
+                member, ((target_type, pk) for pk in ids[target_type])
+            ).items():
+                resolved[(member.pk, kind, target_id)] = target
     return resolved
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.http import or_404
 from members.hooks import scope_muter
+from members.middleware import without_member_time_zone
 from members.models import User
 from members.notifications import selectors, services
 from members.notifications.emails import DIGEST, Unsubscribe, read_unsubscribe_token
@@ -67,6 +68,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("members:notifications")
 
 
+@without_member_time_zone
 @require_GET
 def unread_count(request: HttpRequest) -> HttpResponse:
     """The bell's poll: {"unread": n} with an ETag. When the count is cached and the

@@ -3,8 +3,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
-from members.middleware import MemberTimeZoneMiddleware
+from members.middleware import MemberTimeZoneMiddleware, without_member_time_zone
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,30 @@ def zone_seen_by_view(user):
 
     request = RequestFactory().get("/")
     request.user = user
-    MemberTimeZoneMiddleware(view)(request)
+
+    def handler(request):  # what Django does between middleware and view
+        middleware.process_view(request, view, (), {})
+        return view(request)
+
+    middleware = MemberTimeZoneMiddleware(handler)
+    middleware(request)
     return seen[0]
+
+
+def test_a_view_that_shows_no_times_never_loads_the_user():
+    loaded = []
+
+    @without_member_time_zone
+    def view(request):
+        return HttpResponse()
+
+    request = RequestFactory().get("/")
+    request.user = SimpleLazyObject(lambda: loaded.append(1) or UserFactory())
+    middleware = MemberTimeZoneMiddleware(view)
+
+    middleware.process_view(request, view, (), {})
+
+    assert loaded == []
 
 
 def test_pages_render_times_in_the_members_time_zone():
