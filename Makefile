@@ -96,6 +96,7 @@ coverage: venv ## the suite with branch coverage
 bench: venv ## the benchmark on a generated community (see bench/README.md)
 	$(BIN)/python -m bench.generate
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.speed
 	$(BIN)/python -m bench.fanout
 	@if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m bench.fanout --redis-url "$$REDIS_URL"; fi
 

@@ -43,6 +43,8 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="Hearth")
+# The benchmark's floor page (/bench/floor/); only `make bench` turns it on.
+BENCH_FLOOR = env.bool("HEARTH_BENCH_FLOOR", default=False)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Applications ---------------------------------------------------------------------------

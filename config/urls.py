@@ -24,3 +24,9 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", core_views.media_file)
     ]
+
+if settings.BENCH_FLOOR:
+    # The benchmark's floor page (bench/floor.py), served only to the bench's own gunicorn.
+    from bench.floor import floor
+
+    urlpatterns += [path("bench/floor/", floor, name="bench-floor")]
