@@ -93,12 +93,14 @@ test-fast: venv ## the suite without slow tests (browser, real worker, subproces
 coverage: venv ## the suite with branch coverage
 	$(BIN)/pytest -n auto --cov --cov-report=term $(PYTEST_ARGS)
 
-bench: venv ## the benchmark on a generated community (see bench/README.md)
+bench: venv ## the benchmark on a generated community (see bench/README.md); exit 1 on a missed target
 	$(BIN)/python -m bench.generate
-	$(BIN)/python -m bench.run
-	$(BIN)/python -m bench.speed
-	$(BIN)/python -m bench.fanout
-	@if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m bench.fanout --redis-url "$$REDIS_URL"; fi
+	@status=0; \
+	$(BIN)/python -m bench.run || status=1; \
+	$(BIN)/python -m bench.speed || status=1; \
+	$(BIN)/python -m bench.fanout || status=1; \
+	if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m bench.fanout --redis-url "$$REDIS_URL" || status=1; fi; \
+	exit $$status
 
 check: lint arch migrations-check coverage ## everything CI cares about
 
