@@ -113,6 +113,8 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "members.context_processors.notifications",
             ],
+            # {% icon %} everywhere without a {% load %}: pages draw dozens of icons.
+            "builtins": ["core.templatetags.icons"],
         },
     },
 ]

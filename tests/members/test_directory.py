@@ -51,7 +51,7 @@ def community():
 
 
 def handles(response):
-    return [m.handle for m in response.context["page"]]
+    return [m.handle for m in response.context["screen"].page]
 
 
 @pytest.mark.parametrize(

@@ -231,6 +231,7 @@ def test_unsubscribing_from_the_digest_stops_digests(client, member):
         emails.unsubscribe_token(member_id=1, kind="reply")[:-3] + "abc",
         emails.unsubscribe_token(member_id=1, kind="no_such_kind"),
     ],
+    ids=["forged", "damaged", "unknown-kind"],
 )
 def test_a_forged_or_damaged_token_is_refused_and_changes_nothing(client, token):
     UserFactory()
