@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -104,11 +105,12 @@ class ThreadListPage:
         read = self.read_numbers.get(thread.pk)
         return None if read is None else max(thread.post_count - read, 0)
 
-    @property
+    @cached_property
     def rows(self) -> list[ThreadRow]:
+        """The page's rows (built once: each computes its links)."""
         return [self._row(thread) for thread in self.threads]
 
-    @property
+    @cached_property
     def pinned_rows(self) -> list[ThreadRow]:
         return [self._row(thread) for thread in self.pinned]
 
