@@ -1,11 +1,15 @@
-"""Errors outside any API view: JSON under /api/, the HTML pages elsewhere."""
+"""Error bodies: inside API views (config.exceptions), and outside any view (JSON under
+/api/, the HTML pages elsewhere)."""
 
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
+from config.exceptions import api_exception_handler
 from core import views
+from core.exceptions import ConflictError
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +56,30 @@ def test_pages_django_refuses_or_that_crash_get_html(status):
     response = RESPONDERS[status](request)
 
     assert (response.status_code, response["Content-Type"]) == (status, "text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        (
+            ValidationError("Give both a month and a day, or neither."),
+            400,
+            {"non_field_errors": ["Give both a month and a day, or neither."]},
+        ),
+        (
+            ValidationError({"birthday_day": ["That day does not exist in that month."]}),
+            400,
+            {"birthday_day": ["That day does not exist in that month."]},
+        ),
+        (
+            ConflictError("Already taken.", field="handle"),
+            409,
+            {"handle": ["Already taken."], "code": "conflict"},
+        ),
+        (ConflictError("Already done."), 409, {"detail": "Already done.", "code": "conflict"}),
+    ],
+)
+def test_api_error_bodies_put_messages_under_a_field_or_in_a_string_detail(error, status, body):
+    response = api_exception_handler(error, {})
+
+    assert (response.status_code, response.data) == (status, body)
