@@ -20,10 +20,11 @@ A view's own declaration of a status wins. Error bodies have two shapes, the com
 `Error` (400, 403, 409: field messages, `detail` and/or a stable `code`, as
 config.exceptions renders them) and `ErrorDetail` (the rest: `detail`, sometimes `code`).
 
-It also keeps two promises drf-spectacular cannot see: a read-only choice field copied from
-a model column that may be blank documents "" among its values (DRF drops `allow_blank` from
-read-only fields), and every JSON request body is read by a core.api.BodySerializer (a
-warning otherwise, which `spectacular --fail-on-warn` and the test suite turn into a failure).
+It also keeps promises drf-spectacular cannot see: a read-only choice field copied from a
+model column that may be blank documents "" among its values (DRF drops `allow_blank` from
+read-only fields); core.api.IdOrSlugField is an integer or a string; and every JSON request
+body is read by a core.api.BodySerializer (a warning otherwise, which `spectacular
+--fail-on-warn` and the test suite turn into a failure).
 """
 
 from __future__ import annotations
@@ -180,7 +181,9 @@ class AutoSchema(openapi.AutoSchema):
     def _check_body_serializer(self, operation: dict[str, Any]) -> None:
         if "application/json" not in operation.get("requestBody", {}).get("content", {}):
             return
-        declared = self.get_request_serializer()
+        declared: Any = self.get_request_serializer()
+        if isinstance(declared, dict):  # request={"application/json": Serializer, ...}
+            declared = declared.get("application/json")
         serializer = force_instance(declared)  # type: ignore[no-untyped-call]  # unannotated upstream
         if not isinstance(serializer, BodySerializer):
             warn(

@@ -100,6 +100,8 @@ def test_thread_can_name_its_category_by_id(api, member, help_desk):
         ({"title": "x" * 201}, {"title": ["Ensure this field has no more than 200 characters."]}),
         ({"title": "Hello\x00 you"}, {"title": ["Null characters are not allowed."]}),
         ({"title": 2026}, {"title": ["Not a valid string."]}),
+        ({"category": 1.5}, {"category": ["Give an id (a number) or a slug."]}),
+        ({"category": True}, {"category": ["Give an id (a number) or a slug."]}),
         ({"topics": ["python", 3]}, {"topics": {"1": ["Not a valid string."]}}),
     ],
 )

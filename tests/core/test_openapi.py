@@ -100,6 +100,19 @@ def test_a_patch_body_requires_what_its_serializer_requires(schema):
     assert schema["components"]["schemas"]["PostUpdateRequest"]["required"] == ["body"]
 
 
+def test_a_category_named_by_id_or_slug_is_an_integer_or_a_string(schema):
+    fields = schema["components"]["schemas"]["ThreadCreateRequest"]["properties"]
+
+    assert fields["category"] == {
+        "oneOf": [
+            {"type": "integer", "minimum": 1},
+            {"type": "string", "minLength": 1, "maxLength": 60},
+        ],
+        "description": "A category id or slug.",
+        "minLength": 1,  # drf-spectacular's for any non-blank CharField; strings only
+    }
+
+
 def test_request_bodies_are_json_except_the_avatar_upload(schema):
     media_types = {
         (method.upper(), route): sorted(operation["requestBody"]["content"])
