@@ -12,9 +12,10 @@ MANAGE := $(BIN)/python manage.py
 # Local runs are the embedded default in DEBUG; production sets its own environment.
 LOCAL := DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
+CONTRACT_ARGS ?=
 
 .PHONY: help runtime venv install run serve worker beat migrate migrations-check demo collectstatic bench \
-	format lint typecheck arch test test-fast coverage check clean
+	format lint typecheck arch test test-fast coverage contract check clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
@@ -93,6 +94,9 @@ test-fast: venv ## the suite without slow tests (browser, real worker, subproces
 coverage: venv ## the suite with branch coverage
 	$(BIN)/pytest -n auto --cov --cov-report=term $(PYTEST_ARGS)
 
+contract: venv ## the API contract run: schemathesis against a live server (tests/contract/run.py)
+	$(BIN)/python -m tests.contract.run $(CONTRACT_ARGS)
+
 bench: venv ## the benchmark on a generated community (see bench/README.md); exit 1 on a missed target
 	$(BIN)/python -m bench.generate
 	@status=0; \
@@ -102,7 +106,7 @@ bench: venv ## the benchmark on a generated community (see bench/README.md); exi
 	if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m bench.fanout --redis-url "$$REDIS_URL" || status=1; fi; \
 	exit $$status
 
-check: lint arch migrations-check coverage ## everything CI cares about
+check: lint arch migrations-check coverage contract ## everything CI cares about
 
 clean: ## remove the virtualenv, local data and caches
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,11 @@ urlpatterns = [
     path("", include("core.urls")),
 ]
 
+# JSON for /api/ paths, the HTML pages elsewhere.
+handler400 = "core.views.bad_request"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 if settings.SERVE_MEDIA:
     # django.conf.urls.static.static() does nothing without DEBUG; this serves in any mode.
     urlpatterns += [

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
+from core.api import BodySerializer
 from core.models import Topic
 from members.models import ContentGoal, User
 from members.policies import can_see_birthday
@@ -106,7 +107,7 @@ class MeOutputSerializer(MemberOutputSerializer):
         return member.onboarded_at is not None
 
 
-class ProfileInputSerializer(serializers.Serializer[Any]):
+class ProfileInputSerializer(BodySerializer):
     """Partial updates of the member's own profile."""
 
     display_name = serializers.CharField(max_length=80, allow_blank=True, required=False)

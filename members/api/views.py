@@ -98,7 +98,10 @@ class MemberListApi(APIView):
     @extend_schema_serializer(component_name="MemberListFilter")
     class FilterSerializer(serializers.Serializer[Any]):
         q = serializers.CharField(
-            required=False, max_length=100, help_text="Part of a handle or display name."
+            required=False,
+            allow_blank=True,
+            max_length=100,
+            help_text="Part of a handle or display name; empty matches everyone.",
         )
         skill_level = serializers.ChoiceField(choices=SkillLevel.choices, required=False)
         topic = serializers.SlugField(required=False, max_length=50, help_text="A topic slug.")

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import page_link
+from core.api import BodySerializer, page_link
 from members.models import DigestFrequency, EmailMode, User
 from members.notifications import selectors, services
 from members.notifications.kinds import KINDS
@@ -157,7 +157,7 @@ class NotificationPreferencesApi(APIView):
         digest = DigestChoiceSerializer()
 
     @extend_schema_serializer(component_name="NotificationPreferencesUpdate")
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(BodySerializer):
         kinds = serializers.DictField(child=KindChoiceSerializer(), required=False)
         digest = DigestChoiceSerializer(required=False)
 

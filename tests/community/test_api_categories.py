@@ -37,6 +37,28 @@ def test_categories_list_what_the_viewer_may_see_with_their_fields(api, help_des
     ]
 
 
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("", ["A valid integer is required."]),
+        ("last", ["A valid integer is required."]),
+        ("0", ["Ensure this value is greater than or equal to 1."]),
+    ],
+)
+def test_a_malformed_page_number_is_a_400_naming_page(api, help_desk, page, expected):
+    response = api.get("/api/v1/categories/", {"page": page})
+
+    assert response.status_code == 400
+    assert response.json() == {"page": expected}
+
+
+def test_a_page_past_the_last_is_a_404(api, help_desk):
+    response = api.get("/api/v1/categories/", {"page": 2})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page."}
+
+
 def test_member_watches_a_category(api, help_desk, member):
     api.force_authenticate(member)
 

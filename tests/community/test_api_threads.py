@@ -99,6 +99,10 @@ def test_thread_can_name_its_category_by_id(api, member, help_desk):
         ({"topics": ["knitting"]}, {"topics": ["Object with slug=knitting does not exist."]}),
         ({"title": "x" * 201}, {"title": ["Ensure this field has no more than 200 characters."]}),
         ({"title": "Hello\x00 you"}, {"title": ["Null characters are not allowed."]}),
+        ({"title": 2026}, {"title": ["Not a valid string."]}),
+        ({"category": 1.5}, {"category": ["Give an id (a number) or a slug."]}),
+        ({"category": True}, {"category": ["Give an id (a number) or a slug."]}),
+        ({"topics": ["python", 3]}, {"topics": {"1": ["Not a valid string."]}}),
     ],
 )
 def test_bad_thread_input_gets_a_field_message_and_creates_nothing(
@@ -199,6 +203,30 @@ def test_cursor_pagination_does_not_skip_threads_with_the_same_activity_time(api
     ids = [t["id"] for t in first["results"] + second["results"]]
     assert ids == sorted((t.pk for t in threads), reverse=True)
     assert second["next"] is None
+
+
+def test_a_form_encoded_body_is_a_415_and_creates_nothing(api, member, help_desk):
+    api.force_authenticate(member)
+
+    response = api.post(
+        "/api/v1/threads/",
+        "category=help&title=A+proper+title&body=Text",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": 'Unsupported media type "application/x-www-form-urlencoded" in request.'
+    }
+    assert Thread.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["", "maybe"])
+def test_solved_filter_takes_true_or_false_only(api, value):
+    response = api.get("/api/v1/threads/", {"solved": value})
+
+    assert response.status_code == 400
+    assert response.json() == {"solved": ["Must be a valid boolean."]}
 
 
 def test_tampered_cursor_is_a_400(api):

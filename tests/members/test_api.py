@@ -113,3 +113,40 @@ def test_api_calls_beyond_the_rate_are_throttled(api, member, monkeypatch):
     statuses = [api.get("/api/v1/me/").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+# --- Request bodies are JSON of the schema's types ------------------------------------------------
+
+
+def test_notification_preferences_refuse_a_nested_value_of_the_wrong_type(api, member):
+    api.force_authenticate(member)
+
+    response = api.put(
+        "/api/v1/me/notification-preferences/",
+        {"digest": {"frequency": "daily", "weekday": "1"}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"digest": {"weekday": ["A valid integer is required."]}}
+    member.refresh_from_db()
+    assert (member.digest_frequency, member.digest_weekday) == ("weekly", 0)
+
+
+def test_notification_preferences_in_a_form_are_a_415_and_change_nothing(api, member):
+    # A form cannot carry the nested object: DRF read it as absent and answered 200.
+    api.force_authenticate(member)
+
+    response = api.put(
+        "/api/v1/me/notification-preferences/",
+        {"digest": '{"frequency": "daily"}'},
+        format="multipart",
+    )
+
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": 'Unsupported media type "multipart/form-data; boundary=BoUnDaRyStRiNg; '
+        'charset=utf-8" in request.'
+    }
+    member.refresh_from_db()
+    assert (member.digest_frequency, member.digest_weekday) == ("weekly", 0)

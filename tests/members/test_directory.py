@@ -106,3 +106,34 @@ def test_unknown_filter_values_are_ignored_not_errors(client, community):
         "py_video_expert",
         "dormant",
     ]
+
+
+def test_api_directory_with_an_empty_search_lists_everyone(api, community):
+    response = api.get("/api/v1/members/", {"q": ""})
+
+    assert response.status_code == 200
+    assert [m["handle"] for m in response.json()["results"]] == [
+        "py_blog_expert",
+        "go_video_expert",
+        "py_video_beginner",
+        "py_video_expert",
+        "dormant",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"goal": "fame"}, {"goal": ['"fame" is not a valid choice.']}),
+        ({"skill_level": ""}, {"skill_level": ['"" is not a valid choice.']}),
+        ({"page": ""}, {"page": ["A valid integer is required."]}),
+        ({"page": "0"}, {"page": ["Ensure this value is greater than or equal to 1."]}),
+    ],
+)
+def test_api_directory_refuses_invalid_filter_values_with_a_field_message(
+    api, community, query, expected
+):
+    response = api.get("/api/v1/members/", query)
+
+    assert response.status_code == 400
+    assert response.json() == expected

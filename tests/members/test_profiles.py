@@ -414,6 +414,12 @@ def test_member_updates_own_profile_through_the_api(api, member):
             {"github_url": "https://example.com/ada"},
             {"github_url": ["Use a GitHub link (github.com/…)."]},
         ),
+        ({"shows_birthday": "true"}, {"shows_birthday": ["Must be a valid boolean."]}),
+        ({"topics": [7]}, {"topics": {"0": ["Not a valid string."]}}),
+        (
+            {"birthday": {"month": "4", "day": 1}},
+            {"birthday": {"month": ["A valid integer is required."]}},
+        ),
     ],
 )
 def test_api_refuses_bad_profile_input_with_field_messages_and_saves_nothing(

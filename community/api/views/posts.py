@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     extend_schema_view,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,13 +21,14 @@ from community.api.serializers import PostRevisionSerializer, PostSerializer
 from community.api.views._common import POST_ID, _body_field, _member, _post_detail
 from community.models import PostRevision, Reaction
 from community.services import engagement, posting
+from core.api import BodySerializer
 
 
 class PostDetailApi(APIView):
     """One post; PATCH changes its text, DELETE soft-deletes it (author or moderator)."""
 
     @extend_schema_serializer(component_name="PostUpdate")
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(BodySerializer):
         body = _body_field()
 
     @extend_schema(operation_id="posts_retrieve", parameters=[POST_ID], responses=PostSerializer)

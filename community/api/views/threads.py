@@ -32,7 +32,7 @@ from community.models import POSTS_PER_PAGE, Category, Subscription, Thread
 from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
-from core.api import or_400, page_link
+from core.api import BodySerializer, IdOrSlugField, or_400, page_link
 
 
 class ThreadListApi(APIView):
@@ -45,10 +45,7 @@ class ThreadListApi(APIView):
         author = serializers.CharField(required=False, max_length=31, help_text="A handle.")
         kind = serializers.ChoiceField(choices=Thread.Kind.choices, required=False)
         solved = serializers.BooleanField(
-            required=False,
-            allow_null=True,
-            default=None,
-            help_text="Only questions, solved (true) or not (false).",
+            required=False, help_text="Only questions, solved (true) or not (false)."
         )
         filter = serializers.ChoiceField(
             choices=[ListFilter.UNREAD, ListFilter.NEW],
@@ -77,8 +74,8 @@ class ThreadListApi(APIView):
         results = ThreadSummarySerializer(many=True)
 
     @extend_schema_serializer(component_name="ThreadCreate")
-    class InputSerializer(serializers.Serializer[Any]):
-        category = serializers.CharField(max_length=60, help_text="A category id or slug.")
+    class InputSerializer(BodySerializer):
+        category = IdOrSlugField(max_length=60, help_text="A category id or slug.")
         kind = serializers.ChoiceField(choices=Thread.Kind.choices, default=Thread.Kind.DISCUSSION)
         title = serializers.CharField(max_length=posting.MAX_TITLE_LENGTH)
         body = _body_field()
@@ -108,7 +105,7 @@ class ThreadListApi(APIView):
                     topic=data.get("topic", ""),
                     author=data.get("author", ""),
                     kind=data.get("kind", ""),
-                    solved=data["solved"],
+                    solved=data.get("solved"),
                 ),
                 list_filter=data.get("filter", ListFilter.ALL),
                 position=data.get("cursor"),
@@ -149,7 +146,7 @@ class ThreadDetailApi(APIView):
     """One thread (GET, counts a view) or its new title and topics (PATCH: author, moderator)."""
 
     @extend_schema_serializer(component_name="ThreadUpdate")
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(BodySerializer):
         title = serializers.CharField(max_length=posting.MAX_TITLE_LENGTH, required=False)
         topics = _topics_field()
 
@@ -197,7 +194,7 @@ class ThreadPostListApi(APIView):
         results = PostSerializer(many=True)
 
     @extend_schema_serializer(component_name="Reply")
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(BodySerializer):
         body = _body_field()
 
     @extend_schema(
@@ -243,7 +240,7 @@ class ThreadAcceptApi(APIView):
     """Mark a reply as the accepted answer (POST) or unmark it (DELETE): asker or moderator."""
 
     @extend_schema_serializer(component_name="AcceptAnswer")
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(BodySerializer):
         post = serializers.IntegerField(min_value=1, help_text="The id of the reply.")
 
     @extend_schema(
@@ -298,7 +295,7 @@ class ThreadMarkReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema_serializer(component_name="MarkRead")
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(BodySerializer):
         number = serializers.IntegerField(min_value=1, help_text="The last post number seen.")
 
     @extend_schema(
@@ -317,7 +314,7 @@ class ThreadMarkReadApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LevelSerializer(serializers.Serializer[Any]):
+class LevelSerializer(BodySerializer):
     """A notification level for a thread or category."""
 
     level = serializers.ChoiceField(
