@@ -114,7 +114,11 @@ TEMPLATES = [
                 "members.context_processors.notifications",
             ],
             # {% icon %} everywhere without a {% load %}: pages draw dozens of icons.
-            "builtins": ["core.templatetags.icons"],
+            "builtins": [
+                "core.templatetags.icons",
+                "members.templatetags.people",
+                "community.templatetags.forum",
+            ],
         },
     },
 ]

@@ -36,7 +36,7 @@ def icon(name: str, class_name: str = "") -> SafeString:
     """A decorative icon (hidden from assistive technology; label the control instead)."""
     symbol = name if name in icon_names() else "dot"
     return format_html(
-        '<svg class="icon{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        '<svg class="icon{}" aria-hidden="true"><use href="{}#{}"/></svg>',
         f" {class_name}" if class_name else "",
         sprite_url(),
         symbol,

@@ -1,0 +1,61 @@
+"""Tags that draw a member: {% avatar member "md" %} and {% author member %}.
+
+Lists draw them on every row; as tags (not includes) they cost a function call each.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from core.templatetags.icons import icon
+from members.models import User
+
+register = template.Library()
+
+
+@register.simple_tag
+def avatar(member: User | None, size: str = "sm") -> SafeString:
+    """A member's picture, or their initials on a colour picked from the handle; a neutral
+    silhouette for a former member (None). Decorative: the name is always written beside
+    it. Only the xl size reads the full-size image, so lists that load avatar_small cost
+    no extra query."""
+    size = size or "sm"
+    if member is None:
+        return format_html(
+            '<span class="avatar avatar-{} avatar-former" aria-hidden="true">{}</span>',
+            size,
+            icon("user"),
+        )
+    if size == "xl" and member.avatar:
+        return format_html(
+            '<img class="avatar avatar-xl" src="{}" alt="" width="256" height="256">',
+            member.avatar.url,
+        )
+    if member.avatar_small:
+        return format_html(
+            '<img class="avatar avatar-{}" src="{}" alt="" width="64" height="64" loading="lazy">',
+            size,
+            member.avatar_small.url,
+        )
+    return format_html(
+        '<span class="avatar avatar-{} avatar-initials" style="--hue: {}" aria-hidden="true">{}'
+        "</span>",
+        size,
+        member.avatar_hue,
+        member.initials,
+    )
+
+
+@register.simple_tag
+def author(member: User | None) -> SafeString:
+    """A member's name linking to their profile, or "former member" (no link)."""
+    if member is None:
+        return format_html('<span class="former-member">former member</span>')
+    return format_html(
+        '<a class="author-link" href="{}">{}</a>',
+        reverse("members:profile", args=[member.handle]),
+        member.name,
+    )
