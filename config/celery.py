@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "members.tasks.sweep_due_notification_emails_task",
         "schedule": 60.0,
     },
+    "events-sweep": {
+        # Seat offers that ran out, events that ended (AMA recaps), reminders now due.
+        "task": "events.tasks.sweep_events_task",
+        "schedule": 60.0,
+    },
     "send-due-digests": {
         "task": "members.tasks.sweep_due_digests_task",
         "schedule": 900.0,

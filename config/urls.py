@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("members.urls")),
     path("", include("community.urls")),
+    path("", include("events.urls")),
     path("", include("core.urls")),
 ]
 

@@ -1,0 +1,488 @@
+"""Staff create, edit, publish and cancel events; events finish on their own; hosts share
+the recording. Each change that a calendar shows raises the entry's SEQUENCE, and each
+one that concerns people who registered is emailed to them (the calendar feed is a
+convenience; email is how they hear). A moved start re-arms the reminders, because
+reminders are recorded per start time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from community import policies as community_policies
+from community.models import Category
+from community.services import posting
+from core.images import fitted_webp, open_checked_image
+from core.markdown import render_markdown
+from core.models import Topic
+from core.params import without_control_characters
+from core.queueing import enqueue_on_commit
+from events import notifications, policies
+from events.exceptions import InvalidEventError, NotAllowedError
+from events.models import Event, Registration
+from events.services.messages import Message
+from events.services.registrations import fill_free_seats
+from events.times import zone_named
+from members.models import Tier, User
+from members.notifications.services import notify
+from members.validators import available_time_zones
+
+MIN_TITLE_LENGTH = 5
+MAX_TITLE_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 20_000
+MAX_DURATION = timedelta(days=3)
+MAX_CAPACITY = 100_000
+#: Emails to registrants are handed to workers this many members at a time.
+FANOUT_CHUNK = 500
+#: The cover's stored size (the proportions social cards use).
+COVER_SIZE = (1200, 630)
+
+#: Fields whose change a calendar shows; all but the description are emailed too.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "join_url")
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """What staff write about an event (everything but its state and counters)."""
+
+    kind: str
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    hosts: Sequence[User]
+    capacity: int | None = None
+    access: str = Event.Access.PUBLIC
+    minimum_tier: Tier | None = None
+    early_access_tier: Tier | None = None
+    early_access_opens_at: datetime | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    join_url: str = ""
+    place: str = ""
+    topics: Sequence[Topic] = field(default_factory=list)
+
+
+def _ensure_staff(actor: User) -> None:
+    if not policies.is_staff(actor):
+        raise NotAllowedError("Only staff create and edit events.")
+
+
+def _clean(details: EventDetails, *, now: datetime, is_new: bool) -> dict[str, object]:
+    """The model fields for `details`, checked. Raises InvalidEventError naming the field."""
+    title = " ".join(without_control_characters(details.title).split())
+    if not MIN_TITLE_LENGTH <= len(title) <= MAX_TITLE_LENGTH:
+        raise InvalidEventError(
+            f"Give the event a title of {MIN_TITLE_LENGTH} to {MAX_TITLE_LENGTH} characters.",
+            field="title",
+        )
+    description = without_control_characters(details.description).strip()
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise InvalidEventError(
+            f"Descriptions are limited to {MAX_DESCRIPTION_LENGTH:,} characters.",
+            field="description",
+        )
+    if details.kind not in Event.Kind.values:
+        raise InvalidEventError("Choose the kind of event.", field="kind")
+    if details.time_zone not in available_time_zones():
+        raise InvalidEventError("Choose a time zone from the list.", field="time_zone")
+    if details.ends_at <= details.starts_at:
+        raise InvalidEventError("The event must end after it starts.", field="ends_at")
+    if details.ends_at - details.starts_at > MAX_DURATION:
+        raise InvalidEventError("An event lasts at most three days.", field="ends_at")
+    if is_new and details.starts_at <= now:
+        raise InvalidEventError("A new event starts in the future.", field="starts_at")
+    if details.capacity is not None and not 1 <= details.capacity <= MAX_CAPACITY:
+        raise InvalidEventError(
+            f"Give 1 to {MAX_CAPACITY:,} seats, or leave it empty for unlimited.",
+            field="capacity",
+        )
+    if details.access not in Event.Access.values:
+        raise InvalidEventError("Choose who may see the event.", field="access")
+    if details.access == Event.Access.TIER and details.minimum_tier is None:
+        raise InvalidEventError("Choose the tier a tier-only event is for.", field="minimum_tier")
+    early = (details.early_access_tier, details.early_access_opens_at)
+    if (early[0] is None) != (early[1] is None):
+        raise InvalidEventError(
+            "Early access needs both a tier and the time it opens.", field="early_access_opens_at"
+        )
+    opens_at, closes_at = details.registration_opens_at, details.registration_closes_at
+    if early[1] is not None:
+        if opens_at is None:
+            raise InvalidEventError(
+                "With early access, say when registration opens to everyone.",
+                field="registration_opens_at",
+            )
+        if early[1] >= opens_at:
+            raise InvalidEventError(
+                "Early access opens before registration opens to everyone.",
+                field="early_access_opens_at",
+            )
+    if opens_at is not None and opens_at >= details.starts_at:
+        raise InvalidEventError(
+            "Registration opens before the event starts.", field="registration_opens_at"
+        )
+    if closes_at is not None:
+        if closes_at > details.starts_at:
+            raise InvalidEventError(
+                "Registration closes at the start at the latest.", field="registration_closes_at"
+            )
+        if opens_at is not None and closes_at <= opens_at:
+            raise InvalidEventError(
+                "Registration closes after it opens.", field="registration_closes_at"
+            )
+    if not details.hosts:
+        raise InvalidEventError("Name at least one host.", field="hosts")
+    return {
+        "kind": details.kind,
+        "title": title,
+        "description": description,
+        "description_html": render_markdown(description).html if description else "",
+        "starts_at": details.starts_at,
+        "ends_at": details.ends_at,
+        "time_zone": details.time_zone,
+        "capacity": details.capacity,
+        "access": details.access,
+        "minimum_tier": details.minimum_tier if details.access == Event.Access.TIER else None,
+        "early_access_tier": details.early_access_tier,
+        "early_access_opens_at": details.early_access_opens_at,
+        "registration_opens_at": opens_at,
+        "registration_closes_at": closes_at,
+        "join_url": details.join_url.strip(),
+        "place": " ".join(without_control_characters(details.place).split()),
+    }
+
+
+@transaction.atomic
+def create_event(*, actor: User, details: EventDetails) -> Event:
+    """A draft event, seen by staff and its hosts until published.
+
+    Raises NotAllowedError (not staff), InvalidEventError (naming the field)."""
+    _ensure_staff(actor)
+    now = timezone.now()
+    fields = _clean(details, now=now, is_new=True)
+    event = Event.objects.create(**fields, created_by=actor, created_at=now, updated_at=now)
+    event.hosts.set(details.hosts)
+    event.topics.set(details.topics)
+    return event
+
+
+@transaction.atomic
+def update_event(*, actor: User, event_id: int, details: EventDetails) -> Event:
+    """Change an event. On a published event, a change a calendar shows raises the
+    SEQUENCE, and registrants (seats and waitlist) are emailed the new details after commit
+    (a moved start: "moved", with the reminders re-armed for the new time). More seats go
+    to the waitlist at once.
+
+    Raises NotAllowedError, Event.DoesNotExist, InvalidEventError (naming the field: fewer
+    seats than are taken, a changed access after publishing, a cancelled or finished
+    event)."""
+    _ensure_staff(actor)
+    event = Event.objects.select_for_update().get(pk=event_id)
+    if event.status in (Event.Status.CANCELLED, Event.Status.FINISHED):
+        raise InvalidEventError(f"A {event.get_status_display().lower()} event can't change.")
+    now = timezone.now()
+    fields = _clean(details, now=now, is_new=False)
+    if event.status == Event.Status.PUBLISHED and (
+        fields["access"] != event.access or fields["minimum_tier"] != event.minimum_tier
+    ):
+        raise InvalidEventError(
+            "Who may see the event can't change once it is published: its registrations and "
+            "discussion were opened under it. Cancel it and create a new one instead.",
+            field="access",
+        )
+    capacity = fields["capacity"]
+    if isinstance(capacity, int) and capacity < event.held_seat_count:
+        raise InvalidEventError(
+            f"{event.held_seat_count} seats are taken already; give at least that many.",
+            field="capacity",
+        )
+    changed = {name for name, value in fields.items() if getattr(event, name) != value}
+    for name, value in fields.items():
+        setattr(event, name, value)
+    shows_in_calendar = bool(changed & {*CALENDAR_FIELDS, "description"})
+    moved = bool(changed & {"starts_at", "ends_at"})
+    if event.status == Event.Status.PUBLISHED and shows_in_calendar:
+        event.sequence += 1
+    if moved:
+        event.schedule_changed_at = now
+        # An offer never outlasts the (new) start.
+        Registration.objects.filter(
+            event=event, status=Registration.Status.OFFERED, offer_expires_at__gt=event.starts_at
+        ).update(offer_expires_at=event.starts_at)
+    event.updated_at = now
+    event.save()
+    event.hosts.set(details.hosts)
+    event.topics.set(details.topics)
+    if event.status == Event.Status.PUBLISHED:
+        fill_free_seats(event=event, now=now)
+        if changed & set(CALENDAR_FIELDS):
+            fan_out(event, Message.MOVED if moved else Message.UPDATED, str(event.sequence))
+    return event
+
+
+def discussion_category(event: Event) -> Category:
+    """The forum category an event's discussion thread lives in: one per access level
+    ("Events", "Events for members", "Events for <tier> members"), created on first use,
+    with the event's own access. So forum search, feeds and the thread itself never show
+    a tier-only event's discussion to anyone the event itself is hidden from."""
+    tier: Tier | None = None
+    access: str = Category.Access.PUBLIC
+    slug, name = "events", "Events"
+    if event.access == Event.Access.TIER and event.minimum_tier is not None:
+        tier = event.minimum_tier
+        slug, name = f"events-{tier.slug}"[:60], f"Events for {tier.name} members"[:60]
+        access = Category.Access.TIER
+    elif event.access == Event.Access.MEMBERS:
+        slug, name, access = "events-members", "Events for members", Category.Access.MEMBERS
+    # Reference data the forum has no service for yet (categories are made in the admin).
+    category, _ = Category.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "access": access,
+            "minimum_tier": tier,
+            "description": "Discussion of Hearth's AMAs, webinars and masterclasses.",
+            "position": 90,
+        },
+    )
+    if category.access != access or category.minimum_tier_id != (tier.pk if tier else None):
+        raise InvalidEventError(
+            f"The forum category “{category.name}” no longer matches this event's access; "
+            "fix the category in the admin before publishing."
+        )
+    return category
+
+
+def _discussion_author(event: Event, actor: User, category: Category) -> User:
+    for host in event.hosts.all().order_by("pk"):
+        if community_policies.can_post(host) and community_policies.can_view_category(
+            host, category
+        ):
+            return host
+    return actor
+
+
+def _discussion_body(event: Event) -> str:
+    link = settings.SITE_URL.rstrip("/") + event.get_absolute_url()
+    intro = (
+        f"Discussion of the {event.get_kind_display()} **{event.title}**. "
+        f"Times in your own zone, registration and the calendar entry are on the "
+        f"[event page]({link})."
+    )
+    return f"{intro}\n\n{event.description}" if event.description else intro
+
+
+@transaction.atomic
+def publish_event(*, actor: User, event_id: int) -> Event:
+    """Publish a draft: it appears to everyone its access lets in, registration opens (or
+    waits for its opening time), its discussion thread starts in the forum, and the
+    members who backed a proposal for it are told.
+
+    Raises NotAllowedError, Event.DoesNotExist, InvalidEventError (not a draft, or it
+    already started), PostingNotAllowedError (the thread's author may not post)."""
+    _ensure_staff(actor)
+    event = Event.objects.select_for_update().get(pk=event_id)
+    if event.status != Event.Status.DRAFT:
+        raise InvalidEventError("Only a draft can be published.")
+    now = timezone.now()
+    if event.starts_at <= now:
+        raise InvalidEventError("This event has already started; move it first.")
+    category = discussion_category(event)
+    thread = posting.create_thread(
+        author=_discussion_author(event, actor, category),
+        category_id=category.pk,
+        title=event.title,
+        body=_discussion_body(event),
+        topics=list(event.topics.all()),
+    )
+    event.status = Event.Status.PUBLISHED
+    event.published_at = event.updated_at = now
+    event.thread = thread
+    event.save(update_fields=["status", "published_at", "updated_at", "thread"])
+    _tell_backers(event)
+    return event
+
+
+def _tell_backers(event: Event) -> None:
+    from events.models import Pledge, Proposal
+
+    proposal = Proposal.objects.filter(event=event).first()
+    if proposal is None:
+        return
+    backers = list(Pledge.objects.filter(proposal=proposal).values_list("member_id", flat=True))
+    notify(
+        recipients=[*backers, proposal.proposer_id],
+        kind=notifications.PROPOSAL,
+        actor_id=None,
+        target_type="event",
+        target_id=event.pk,
+        key=f"event:{event.pk}:published",
+        scope=notifications.event_scope(event.pk),
+        excerpt="The masterclass is scheduled: registration is open.",
+    )
+
+
+@transaction.atomic
+def cancel_event(*, actor: User, event_id: int) -> Event:
+    """Cancel a draft or published event. Everyone registered or waiting is told by email
+    (with a calendar entry marked cancelled) and in the app, after commit. Reminders stop.
+
+    Raises NotAllowedError, Event.DoesNotExist, InvalidEventError (finished or already
+    cancelled)."""
+    _ensure_staff(actor)
+    event = Event.objects.select_for_update().get(pk=event_id)
+    if event.status in (Event.Status.CANCELLED, Event.Status.FINISHED):
+        raise InvalidEventError(f"This event is {event.get_status_display().lower()} already.")
+    was_published = event.status == Event.Status.PUBLISHED
+    now = timezone.now()
+    event.status = Event.Status.CANCELLED
+    event.cancelled_at = event.updated_at = now
+    event.sequence += 1
+    event.save(update_fields=["status", "cancelled_at", "updated_at", "sequence"])
+    if was_published:
+        fan_out(event, Message.CANCELLED, str(event.sequence))
+    return event
+
+
+def fan_out(event: Event, message: Message, stamp: str) -> int:
+    """After commit, hand everyone registered or waiting (for a recording: everyone who
+    registered and kept a place) to send tasks, FANOUT_CHUNK at a time. Returns how many."""
+    from events.tasks import send_event_emails_task
+
+    statuses = Registration.ACTIVE
+    member_ids = list(
+        Registration.objects.filter(event=event, status__in=statuses)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+    )
+    for start in range(0, len(member_ids), FANOUT_CHUNK):
+        enqueue_on_commit(
+            send_event_emails_task,
+            event.pk,
+            str(message),
+            stamp,
+            member_ids[start : start + FANOUT_CHUNK],
+        )
+    return len(member_ids)
+
+
+def finish_due_events(*, now: datetime | None = None) -> int:
+    """Beat, every minute: mark published events that have ended as finished and, for
+    AMAs, post the recap of answered questions in their discussion thread. Returns how
+    many finished. Idempotent: a conditional UPDATE finishes each event once."""
+    from events.services.questions import post_recap
+
+    now = now or timezone.now()
+    due = list(
+        Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    finished = 0
+    for event_id in due:
+        with transaction.atomic():
+            taken = Event.objects.filter(pk=event_id, status=Event.Status.PUBLISHED).update(
+                status=Event.Status.FINISHED, finished_at=now
+            )
+            if taken:
+                finished += 1
+                post_recap(event_id=event_id)
+    return finished
+
+
+@transaction.atomic
+def share_recording(*, actor: User, event_id: int, recording_url: str) -> Event:
+    """Set the recording link after the event. The first time, everyone who registered
+    and kept a place gets it by email after commit: attendees with thanks and the rating
+    question, the others with what they missed. Changing the link later emails nobody.
+
+    Raises Event.DoesNotExist (invisible), NotAllowedError (not a host or staff),
+    InvalidEventError (before the end, or cancelled)."""
+    event = _locked_visible(actor, event_id)
+    if not policies.can_run_event(actor, event):
+        raise NotAllowedError("Only the event's hosts and staff share its recording.")
+    now = timezone.now()
+    if event.status == Event.Status.CANCELLED or (
+        event.status != Event.Status.FINISHED and now < event.ends_at
+    ):
+        raise InvalidEventError(
+            "Share the recording once the event is over.", field="recording_url"
+        )
+    first_time = event.recording_shared_at is None
+    event.recording_url = recording_url.strip()
+    if first_time and event.recording_url:
+        event.recording_shared_at = now
+    event.save(update_fields=["recording_url", "recording_shared_at"])
+    if first_time and event.recording_url:
+        fan_out(event, Message.RECORDING, "1")
+    return event
+
+
+def _locked_visible(viewer: User, event_id: int) -> Event:
+    visible = policies.visible_events(viewer).filter(pk=event_id)
+    return (
+        Event.objects.select_for_update().prefetch_related("hosts").get(pk__in=visible.values("pk"))
+    )
+
+
+@transaction.atomic
+def set_event_cover(*, actor: User, event_id: int, upload: IO[bytes], size: int | None) -> Event:
+    """Store a cover image, checked as avatars are (size, format, pixels, damage) and
+    re-encoded at 1200 by 630 without metadata; the old file goes after commit.
+
+    Raises NotAllowedError, Event.DoesNotExist, ImageUploadError (field "cover")."""
+    _ensure_staff(actor)
+    event = Event.objects.select_for_update().get(pk=event_id)
+    image = open_checked_image(
+        upload,
+        size=size,
+        field="cover",
+        max_bytes=settings.AVATAR_MAX_BYTES,
+        max_pixels=settings.AVATAR_MAX_PIXELS,
+        max_side=settings.AVATAR_MAX_DIMENSION,
+        working_size=(COVER_SIZE[0] * 2, COVER_SIZE[1] * 2),
+    )
+    name = default_storage.save(
+        f"events/{event.pk}/{uuid.uuid4().hex}.webp", ContentFile(fitted_webp(image, COVER_SIZE))
+    )
+    old = event.cover.name
+    event.cover.name = name
+    event.save(update_fields=["cover"])
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    return event
+
+
+@transaction.atomic
+def remove_event_cover(*, actor: User, event_id: int) -> Event:
+    """Go back to the event without a cover image."""
+    _ensure_staff(actor)
+    event = Event.objects.select_for_update().get(pk=event_id)
+    old = event.cover.name
+    event.cover.name = ""
+    event.save(update_fields=["cover"])
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    return event
+
+
+def local_to_utc(moment: datetime, zone_name: str) -> datetime:
+    """A naive wall-clock time in `zone_name` as an aware datetime."""
+    return moment.replace(tzinfo=zone_named(zone_name))
+
+
+def topics_from(slugs: Iterable[str]) -> list[Topic]:
+    """The topics with these slugs, in the taxonomy's order."""
+    return list(Topic.objects.filter(slug__in=list(slugs)))
