@@ -135,7 +135,9 @@ class ProposalFactory(DjangoModelFactory[Proposal]):
     def options(obj: Proposal, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if not create:
             return
-        base = (timezone.now() + timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0)
+        base = (timezone.now() + timedelta(days=7)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        )
         moments = extracted if extracted is not None else [base, base + timedelta(hours=1)]
         ProposalOption.objects.bulk_create(
             [ProposalOption(proposal=obj, starts_at=moment) for moment in moments]

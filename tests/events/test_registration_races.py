@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from events.models import Event, Registration
+from events.models import Registration
 from events.services import registrations
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import UserFactory
@@ -66,9 +66,7 @@ def test_200_members_racing_for_50_seats_get_50_seats_and_a_line_in_arrival_orde
         Registration.objects.filter(event=event, status="confirmed").order_by("registered_at")
     )
     line = list(
-        Registration.objects.filter(event=event, status="waitlisted").order_by(
-            "waitlist_position"
-        )
+        Registration.objects.filter(event=event, status="waitlisted").order_by("waitlist_position")
     )
     assert len(confirmed) == 50
     assert [r.waitlist_position for r in line] == list(range(1, 151))
@@ -143,15 +141,15 @@ def test_claims_declines_cancellations_registrations_and_expiries_racing_never_o
     # Seats: the 20 never cancelled and the 8 claimed; every freed seat is offered at once.
     assert by_status.filter(status="confirmed").count() == 28
     assert by_status.filter(status="offered").count() == 22
-    assert set(
-        by_status.filter(member__in=offered[:8]).values_list("status", flat=True)
-    ) == {"confirmed"}
-    assert set(
-        by_status.filter(member__in=offered[8:14]).values_list("status", "ending")
-    ) == {("cancelled", "declined")}
-    assert set(
-        by_status.filter(member__in=offered[14:]).values_list("status", "ending")
-    ) == {("cancelled", "expired")}
+    assert set(by_status.filter(member__in=offered[:8]).values_list("status", flat=True)) == {
+        "confirmed"
+    }
+    assert set(by_status.filter(member__in=offered[8:14]).values_list("status", "ending")) == {
+        ("cancelled", "declined")
+    }
+    assert set(by_status.filter(member__in=offered[14:]).values_list("status", "ending")) == {
+        ("cancelled", "expired")
+    }
     # Newcomers join the end of the line: the event was full the whole time.
     assert sorted(
         by_status.filter(member__in=newcomers).values_list("status", "waitlist_position")

@@ -60,9 +60,7 @@ def test_registering_takes_a_seat_and_emails_the_join_link_and_calendar(
     assert sent_to("member@example.com") == ["[Hearth] You're registered: Shipping a newsletter"]
     email = mail.outbox[0]
     assert webinar.join_url in email.body
-    assert [(name, kind) for name, _, kind in email.attachments] == [
-        ("event.ics", "text/calendar")
-    ]
+    assert [(name, kind) for name, _, kind in email.attachments] == [("event.ics", "text/calendar")]
     assert webinar.join_url in email.attachments[0][1]
 
 
@@ -106,7 +104,7 @@ def test_a_full_event_puts_members_on_the_waitlist_in_order(
 def test_a_freed_seat_is_offered_to_the_first_in_line_for_24_hours(
     host, django_capture_on_commit_callbacks
 ):
-    event, seated, (first, second) = full_event_with_line(host)
+    event, seated, (first, _) = full_event_with_line(host)
 
     with django_capture_on_commit_callbacks(execute=True):
         cancel(seated, event)
@@ -159,9 +157,7 @@ def test_inside_the_last_two_hours_the_next_in_line_is_confirmed_directly(
         1,
         [("first", "confirmed", 1), ("seated", "cancelled", None), ("second", "waitlisted", 2)],
     )
-    assert sent_to(first.email) == [
-        f"[Hearth] A seat freed up and it's yours: {event.title}"
-    ]
+    assert sent_to(first.email) == [f"[Hearth] A seat freed up and it's yours: {event.title}"]
     assert event.join_url in mail.outbox[0].body
 
 
@@ -179,7 +175,7 @@ def test_claiming_an_offer_confirms_the_seat(host, django_capture_on_commit_call
 
 
 def test_declining_an_offer_passes_the_seat_to_the_next(host):
-    event, seated, (first, second) = full_event_with_line(host)
+    event, seated, (first, _) = full_event_with_line(host)
     cancel(seated, event)
 
     registrations.decline_offer(event_id=event.pk, member=first)
@@ -207,9 +203,7 @@ def test_an_expired_offer_passes_to_the_next_and_tells_the_member(
         [("first", "cancelled", 1), ("seated", "cancelled", None), ("second", "offered", 2)],
     )
     assert Registration.objects.get(event=event, member=first).ending == "expired"
-    assert sent_to(first.email) == [
-        f"[Hearth] The seat went to the next in line: {event.title}"
-    ]
+    assert sent_to(first.email) == [f"[Hearth] The seat went to the next in line: {event.title}"]
     assert sent_to(second.email) == [f"[Hearth] A seat is yours to claim: {event.title}"]
 
 
@@ -260,7 +254,7 @@ def test_leaving_the_waitlist_frees_no_seat(host):
 
 
 def test_registering_again_after_cancelling_joins_the_end_of_the_line(host):
-    event, seated, (first, second) = full_event_with_line(host)
+    event, _, (first, _) = full_event_with_line(host)
     cancel(first, event)
 
     register(first, event)
@@ -299,8 +293,9 @@ def test_registration_outside_its_window_is_refused_and_writes_nothing(
 ):
     event = EventFactory(**changes)
 
-    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(
-        RegistrationClosedError, match=message
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RegistrationClosedError, match=message),
     ):
         register(staff, event)  # staff see drafts; the window still applies
 

@@ -103,7 +103,7 @@ def test_each_seat_gets_one_day_and_one_hour_reminder_however_often_the_sweeper_
 def test_reminders_carry_the_join_link_and_the_calendar_entry_to_seats_only(
     launch, django_capture_on_commit_callbacks
 ):
-    event, people = launch
+    event, _ = launch
 
     sweep(timezone.now(), django_capture_on_commit_callbacks)
 
