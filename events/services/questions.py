@@ -205,7 +205,11 @@ def _escaped(text: str) -> str:
 
 def recap_body(event: Event, answered: list[Question]) -> str:
     """The recap post: each answered question and where it was answered."""
-    lines = [f"**AMA recap:** {len(answered)} questions answered in this session.", ""]
+    count = len(answered)
+    lines = [
+        f"**AMA recap:** {count} question{'s' if count != 1 else ''} answered in this session.",
+        "",
+    ]
     for number, question in enumerate(answered, start=1):
         where = []
         if question.answer_at_seconds is not None:
