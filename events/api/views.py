@@ -406,7 +406,9 @@ class CheckInWithCodeApi(APIView):
 
     @extend_schema_serializer(component_name="CheckInCode")
     class InputSerializer(serializers.Serializer[Any]):
-        code = serializers.CharField(max_length=20)
+        attendance_code = serializers.CharField(
+            max_length=20, help_text="The code the hosts give out during the event."
+        )
 
     @extend_schema(
         operation_id="events_check_in",
@@ -418,7 +420,9 @@ class CheckInWithCodeApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attendance.check_in_with_code(
-            event_id=event_id, member=_member(request), code=serializer.validated_data["code"]
+            event_id=event_id,
+            member=_member(request),
+            code=serializer.validated_data["attendance_code"],
         )
         return Response(_detail(request, event_id))
 

@@ -76,7 +76,7 @@ def check_in_with_code(*, event_id: int, member: User, code: str) -> Registratio
     the event (letter case and spaces ignored). Idempotent.
 
     Raises Event.DoesNotExist, Registration.DoesNotExist (not registered), CheckInError
-    (outside the event, no seat, a wrong code; field "code")."""
+    (outside the event, no seat, a wrong code; field "attendance_code")."""
     event = _visible_event(member, event_id)
     registration = Registration.objects.select_for_update().get(event=event, member=member)
     if registration.status == Registration.Status.ATTENDED:
@@ -85,11 +85,13 @@ def check_in_with_code(*, event_id: int, member: User, code: str) -> Registratio
     if not policies.can_check_in_with_code(event, registration, now):
         raise CheckInError(
             "Check-in with the code is open to confirmed registrants during the event.",
-            field="code",
+            field="attendance_code",
         )
     typed = "".join(code.split()).upper()
     if typed != event.attendance_code.upper():
-        raise CheckInError("That is not this event's code. Check with the hosts.", field="code")
+        raise CheckInError(
+            "That is not this event's code. Check with the hosts.", field="attendance_code"
+        )
     registration.status = Registration.Status.ATTENDED
     registration.attended_at = now
     registration.save(update_fields=["status", "attended_at"])

@@ -98,7 +98,7 @@ def test_a_wrong_code_is_refused_naming_the_field(live, seat, member):
         attendance.check_in_with_code(event_id=live.pk, member=member, code="AAAAAA")
 
     seat.refresh_from_db()
-    assert (refused.value.field, seat.status) == ("code", "confirmed")
+    assert (refused.value.field, seat.status) == ("attendance_code", "confirmed")
 
 
 def test_the_code_works_only_during_the_event(member, host):
