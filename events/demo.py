@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.markdown import render_markdown
 from core.models import Topic
 from events.models import (
     Event,
@@ -275,11 +276,15 @@ def seed_events(progress: Callable[[int], object] = lambda _: None) -> int:
 
     if not Proposal.objects.filter(title=PROPOSAL_TITLE).exists():
         proposer = others[7]
+        outline = (
+            "A live edit of a 20-minute tutorial: **rough cut**, audio clean-up, captions "
+            "and chapters, with the keyboard shortcuts that save hours."
+        )
         proposal = Proposal.objects.create(
             proposer=proposer,
             title=PROPOSAL_TITLE,
-            outline="A live edit of a 20-minute tutorial: **rough cut**, audio clean-up, "
-            "captions and chapters, with the keyboard shortcuts that save hours.",
+            outline=outline,
+            outline_html=render_markdown(outline).html,
             duration_minutes=90,
         )
         proposal.topics.set(topic_list("video"))

@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from core.models import Topic
 from events.models import Event, ProposalOption
 from events.services.publishing import EventDetails
 from events.services.questions import MAX_QUESTION_LENGTH, HostAction
+from events.times import moment_label
 from members.models import Tier, User
 from members.validators import available_time_zones
 
@@ -338,8 +340,15 @@ class ProposalForm(forms.Form):
         return moments
 
 
+class OptionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A proposal's dates, labelled in the viewer's zone."""
+
+    def label_from_instance(self, obj: ProposalOption) -> str:
+        return moment_label(obj.starts_at, timezone.get_current_timezone())
+
+
 class ScheduleForm(forms.Form):
-    option = forms.ModelChoiceField(
+    option = OptionChoiceField(
         queryset=ProposalOption.objects.none(), widget=forms.RadioSelect, label="Date"
     )
     capacity = forms.IntegerField(
