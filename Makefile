@@ -93,9 +93,10 @@ test-fast: venv ## the suite without slow tests (browser, real worker, subproces
 coverage: venv ## the suite with branch coverage
 	$(BIN)/pytest -n auto --cov --cov-report=term $(PYTEST_ARGS)
 
-bench: venv ## the benchmark on a generated community (see bench/README.md)
+bench: venv ## the benchmark on a generated community, and the reminder fan-out (see bench/README.md)
 	$(BIN)/python -m bench.generate
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.reminders
 
 check: lint arch migrations-check coverage ## everything CI cares about
 
