@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.services import Attachment, OutgoingEmail, queue_emails
+from core.services import Attachment, OutgoingEmail
 from events import ical, notifications
 from events.models import Event, Registration
 from events.times import moment_label, time_range_label, until_label, zone_named
@@ -151,11 +151,6 @@ def event_email(
     if calendar is not None:
         email = dataclasses.replace(email, attachments=(calendar_attachment(calendar),))
     return email
-
-
-def queue_event_emails(messages: list[OutgoingEmail]) -> list[int]:
-    """Record the emails in the Delivery ledger and send them after commit, in one batch."""
-    return queue_emails(messages)
 
 
 def event_path(event: Event, name: str) -> str:

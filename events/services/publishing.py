@@ -1,5 +1,5 @@
-"""Staff create, edit, publish and cancel events; events finish on their own; hosts share
-the recording. Each change that a calendar shows raises the entry's SEQUENCE, and each
+"""Staff create, edit, publish and cancel events (after an event: endings.py; covers:
+covers.py). Each change that a calendar shows raises the entry's SEQUENCE, and each
 one that concerns people who registered is emailed to them (the calendar feed is a
 convenience; email is how they hear). A moved start re-arms the reminders, because
 reminders are recorded per start time.
@@ -7,22 +7,17 @@ reminders are recorded per start time.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from community import policies as community_policies
 from community.models import Category
 from community.services import posting
-from core.images import fitted_webp, open_checked_image
 from core.markdown import render_markdown
 from core.models import Topic
 from core.params import without_control_characters
@@ -32,7 +27,6 @@ from events.exceptions import InvalidEventError, NotAllowedError
 from events.models import Event, Registration
 from events.services.messages import Message
 from events.services.registrations import fill_free_seats
-from events.times import zone_named
 from members.models import Tier, User
 from members.notifications.services import notify
 from members.validators import available_time_zones
@@ -44,8 +38,6 @@ MAX_DURATION = timedelta(days=3)
 MAX_CAPACITY = 100_000
 #: Emails to registrants are handed to workers this many members at a time.
 FANOUT_CHUNK = 500
-#: The cover's stored size (the proportions social cards use).
-COVER_SIZE = (1200, 630)
 
 #: Fields whose change a calendar shows; all but the description are emailed too.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "join_url")
@@ -74,7 +66,8 @@ class EventDetails:
     topics: Sequence[Topic] = field(default_factory=list)
 
 
-def _ensure_staff(actor: User) -> None:
+def ensure_staff(actor: User) -> None:
+    """Raises NotAllowedError unless the actor is active staff."""
     if not policies.is_staff(actor):
         raise NotAllowedError("Only staff create and edit events.")
 
@@ -169,7 +162,7 @@ def create_event(*, actor: User, details: EventDetails) -> Event:
     """A draft event, seen by staff and its hosts until published.
 
     Raises NotAllowedError (not staff), InvalidEventError (naming the field)."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     now = timezone.now()
     fields = _clean(details, now=now, is_new=True)
     event = Event.objects.create(**fields, created_by=actor, created_at=now, updated_at=now)
@@ -188,7 +181,7 @@ def update_event(*, actor: User, event_id: int, details: EventDetails) -> Event:
     Raises NotAllowedError, Event.DoesNotExist, InvalidEventError (naming the field: fewer
     seats than are taken, a changed access after publishing, a cancelled or finished
     event)."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     event = Event.objects.select_for_update().get(pk=event_id)
     if event.status in (Event.Status.CANCELLED, Event.Status.FINISHED):
         raise InvalidEventError(f"A {event.get_status_display().lower()} event can't change.")
@@ -292,7 +285,7 @@ def publish_event(*, actor: User, event_id: int) -> Event:
 
     Raises NotAllowedError, Event.DoesNotExist, InvalidEventError (not a draft, or it
     already started), PostingNotAllowedError (the thread's author may not post)."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     event = Event.objects.select_for_update().get(pk=event_id)
     if event.status != Event.Status.DRAFT:
         raise InvalidEventError("Only a draft can be published.")
@@ -341,7 +334,7 @@ def cancel_event(*, actor: User, event_id: int) -> Event:
 
     Raises NotAllowedError, Event.DoesNotExist, InvalidEventError (finished or already
     cancelled)."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     event = Event.objects.select_for_update().get(pk=event_id)
     if event.status in (Event.Status.CANCELLED, Event.Status.FINISHED):
         raise InvalidEventError(f"This event is {event.get_status_display().lower()} already.")
@@ -376,113 +369,3 @@ def fan_out(event: Event, message: Message, stamp: str) -> int:
             member_ids[start : start + FANOUT_CHUNK],
         )
     return len(member_ids)
-
-
-def finish_due_events(*, now: datetime | None = None) -> int:
-    """Beat, every minute: mark published events that have ended as finished and, for
-    AMAs, post the recap of answered questions in their discussion thread. Returns how
-    many finished. Idempotent: a conditional UPDATE finishes each event once."""
-    from events.services.questions import post_recap
-
-    now = now or timezone.now()
-    due = list(
-        Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__lte=now).values_list(
-            "pk", flat=True
-        )
-    )
-    finished = 0
-    for event_id in due:
-        with transaction.atomic():
-            taken = Event.objects.filter(pk=event_id, status=Event.Status.PUBLISHED).update(
-                status=Event.Status.FINISHED, finished_at=now
-            )
-            if taken:
-                finished += 1
-                post_recap(event_id=event_id)
-    return finished
-
-
-@transaction.atomic
-def share_recording(*, actor: User, event_id: int, recording_url: str) -> Event:
-    """Set the recording link after the event. The first time, everyone who registered
-    and kept a place gets it by email after commit: attendees with thanks and the rating
-    question, the others with what they missed. Changing the link later emails nobody.
-
-    Raises Event.DoesNotExist (invisible), NotAllowedError (not a host or staff),
-    InvalidEventError (before the end, or cancelled)."""
-    event = _locked_visible(actor, event_id)
-    if not policies.can_run_event(actor, event):
-        raise NotAllowedError("Only the event's hosts and staff share its recording.")
-    now = timezone.now()
-    if event.status == Event.Status.CANCELLED or (
-        event.status != Event.Status.FINISHED and now < event.ends_at
-    ):
-        raise InvalidEventError(
-            "Share the recording once the event is over.", field="recording_url"
-        )
-    first_time = event.recording_shared_at is None
-    event.recording_url = recording_url.strip()
-    if first_time and event.recording_url:
-        event.recording_shared_at = now
-    event.save(update_fields=["recording_url", "recording_shared_at"])
-    if first_time and event.recording_url:
-        fan_out(event, Message.RECORDING, "1")
-    return event
-
-
-def _locked_visible(viewer: User, event_id: int) -> Event:
-    visible = policies.visible_events(viewer).filter(pk=event_id)
-    return (
-        Event.objects.select_for_update().prefetch_related("hosts").get(pk__in=visible.values("pk"))
-    )
-
-
-@transaction.atomic
-def set_event_cover(*, actor: User, event_id: int, upload: IO[bytes], size: int | None) -> Event:
-    """Store a cover image, checked as avatars are (size, format, pixels, damage) and
-    re-encoded at 1200 by 630 without metadata; the old file goes after commit.
-
-    Raises NotAllowedError, Event.DoesNotExist, ImageUploadError (field "cover")."""
-    _ensure_staff(actor)
-    event = Event.objects.select_for_update().get(pk=event_id)
-    image = open_checked_image(
-        upload,
-        size=size,
-        field="cover",
-        max_bytes=settings.AVATAR_MAX_BYTES,
-        max_pixels=settings.AVATAR_MAX_PIXELS,
-        max_side=settings.AVATAR_MAX_DIMENSION,
-        working_size=(COVER_SIZE[0] * 2, COVER_SIZE[1] * 2),
-    )
-    name = default_storage.save(
-        f"events/{event.pk}/{uuid.uuid4().hex}.webp", ContentFile(fitted_webp(image, COVER_SIZE))
-    )
-    old = event.cover.name
-    event.cover.name = name
-    event.save(update_fields=["cover"])
-    if old:
-        transaction.on_commit(lambda: default_storage.delete(old))
-    return event
-
-
-@transaction.atomic
-def remove_event_cover(*, actor: User, event_id: int) -> Event:
-    """Go back to the event without a cover image."""
-    _ensure_staff(actor)
-    event = Event.objects.select_for_update().get(pk=event_id)
-    old = event.cover.name
-    event.cover.name = ""
-    event.save(update_fields=["cover"])
-    if old:
-        transaction.on_commit(lambda: default_storage.delete(old))
-    return event
-
-
-def local_to_utc(moment: datetime, zone_name: str) -> datetime:
-    """A naive wall-clock time in `zone_name` as an aware datetime."""
-    return moment.replace(tzinfo=zone_named(zone_name))
-
-
-def topics_from(slugs: Iterable[str]) -> list[Topic]:
-    """The topics with these slugs, in the taxonomy's order."""
-    return list(Topic.objects.filter(slug__in=list(slugs)))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from events.exceptions import CheckInError, InvalidEventError, NotAllowedError
 from events.models import Event, Rating, Registration
 from events.selectors import rating_summary
-from events.services import attendance, publishing
+from events.services import attendance, endings
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import UserFactory
 
@@ -151,10 +151,10 @@ def test_the_recording_goes_to_attendees_and_no_shows_in_different_words(
     RegistrationFactory(event=event, member=UserFactory(email="left@example.com"), cancelled=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        publishing.share_recording(
+        endings.share_recording(
             actor=host, event_id=event.pk, recording_url="https://video.example.com/past"
         )
-        publishing.share_recording(
+        endings.share_recording(
             actor=host, event_id=event.pk, recording_url="https://video.example.com/past-v2"
         )
 
@@ -173,7 +173,7 @@ def test_the_recording_goes_to_attendees_and_no_shows_in_different_words(
 
 def test_the_recording_waits_for_the_end(live, host):
     with pytest.raises(InvalidEventError):
-        publishing.share_recording(
+        endings.share_recording(
             actor=host, event_id=live.pk, recording_url="https://video.example.com/x"
         )
 

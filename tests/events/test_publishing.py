@@ -13,7 +13,7 @@ from core.images import ImageUploadError
 from core.models import Topic
 from events.exceptions import InvalidEventError, NotAllowedError
 from events.models import Event, Pledge, Registration
-from events.services import publishing
+from events.services import covers, endings, publishing
 from events.services.publishing import EventDetails
 from members.models import Notification
 from tests.events.factories import EventFactory, PledgeFactory, ProposalFactory, RegistrationFactory
@@ -243,7 +243,7 @@ def test_cancelling_tells_everyone_registered_or_waiting(
 
 
 def test_a_cover_is_stored_as_webp_without_its_metadata(staff, webinar):
-    publishing.set_event_cover(
+    covers.set_event_cover(
         actor=staff, event_id=webinar.pk, upload=io.BytesIO(jpeg_with_gps(2000, 1500)), size=None
     )
 
@@ -266,7 +266,7 @@ def test_a_cover_is_stored_as_webp_without_its_metadata(staff, webinar):
 )
 def test_an_unusable_cover_is_refused_and_nothing_is_stored(staff, webinar, content, message):
     with pytest.raises(ImageUploadError, match=message) as refused:
-        publishing.set_event_cover(
+        covers.set_event_cover(
             actor=staff, event_id=webinar.pk, upload=upload("cover.jpg", content), size=None
         )
 
@@ -279,7 +279,7 @@ def test_events_finish_once_they_end(webinar):
         starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
     )
 
-    first, second = publishing.finish_due_events(), publishing.finish_due_events()
+    first, second = endings.finish_due_events(), endings.finish_due_events()
 
     webinar.refresh_from_db()
     assert (first, second, webinar.status) == (1, 0, "finished")

@@ -13,7 +13,7 @@ from community.models import Post
 from events.exceptions import InvalidQuestionError, NotAllowedError
 from events.models import Event, Question, QuestionVote
 from events.selectors import QuestionSort, get_questions_screen
-from events.services import publishing, questions
+from events.services import endings, publishing, questions
 from members.models import Notification
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory
 from tests.members.factories import UserFactory
@@ -235,7 +235,7 @@ def test_the_recap_lists_the_answered_questions_once_the_ama_ends(staff, host):
         starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(minutes=1)
     )
 
-    finished = publishing.finish_due_events()
+    finished = endings.finish_due_events()
     again = questions.post_recap(event_id=event.pk)
 
     event.refresh_from_db()
