@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from events.services.endings import finish_due_events
 from events.services.mailing import send_event_emails, send_registration_email
-from events.services.publishing import finish_due_events
 from events.services.registrations import expire_due_offers
 from events.services.reminders import send_event_reminders, sweep_due_reminders
 

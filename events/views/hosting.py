@@ -15,7 +15,7 @@ from core.http import or_404
 from core.params import text_param
 from events import selectors
 from events.forms import HostQuestionForm, RecordingForm
-from events.services import attendance, publishing, questions
+from events.services import attendance, endings, questions
 from events.views._common import event_url, member_of
 
 
@@ -108,7 +108,7 @@ def share_recording(request: HttpRequest, event_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             or_404(
-                lambda: publishing.share_recording(
+                lambda: endings.share_recording(
                     actor=member_of(request),
                     event_id=event_id,
                     recording_url=form.cleaned_data["recording_url"],

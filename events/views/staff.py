@@ -13,7 +13,7 @@ from core.exceptions import DomainError
 from core.http import or_404
 from events import policies, selectors
 from events.forms import CoverForm, EventForm
-from events.services import publishing
+from events.services import covers, publishing
 from events.views._common import event_url, member_of, refused
 
 
@@ -113,7 +113,7 @@ def event_cover(request: HttpRequest, event_id: int) -> HttpResponse:
     _staff(request)
     member = member_of(request)
     if request.POST.get("action") == "remove":
-        or_404(lambda: publishing.remove_event_cover(actor=member, event_id=event_id))
+        or_404(lambda: covers.remove_event_cover(actor=member, event_id=event_id))
         messages.success(request, "The cover image is removed.")
         return redirect("events:edit", event_id)
     form = CoverForm(request.POST, request.FILES)
@@ -121,7 +121,7 @@ def event_cover(request: HttpRequest, event_id: int) -> HttpResponse:
         upload = form.cleaned_data["cover"]
         try:
             or_404(
-                lambda: publishing.set_event_cover(
+                lambda: covers.set_event_cover(
                     actor=member, event_id=event_id, upload=upload, size=upload.size
                 )
             )
