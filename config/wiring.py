@@ -60,8 +60,17 @@ def _connect_forum_notifications() -> None:
 
 def _connect_events() -> None:
     from events import notifications, selectors
+    from events.services import proposals, questions, registrations
     from members import hooks
     from members.notifications import register_kind
+
+    # Account deletion: give back the member's seats (the next in line is offered each),
+    # and take their votes and pledges off the counters.
+    hooks.register_deletion_step("events.seats", registrations.release_registrations_of)
+    hooks.register_deletion_step("events.votes", questions.forget_votes_of)
+    hooks.register_deletion_step("events.pledges", proposals.forget_pledges_of)
+    # Data export: the member's registrations, questions, ratings, proposals and pledges.
+    hooks.register_export_section("events", selectors.export_events)
 
     # Events' kinds: registrations, seats from the waitlist and changes (both critical:
     # exempt from the daily email cap), reminders, recordings, AMA answers, proposals.

@@ -13,14 +13,21 @@ from events.services.reminders import send_event_reminders, sweep_due_reminders
 
 
 @shared_task
-def sweep_events_task() -> dict[str, int]:
-    """Beat, every minute: expire unclaimed seat offers (passing each seat on), finish
-    events that ended (posting AMA recaps), and fan out the reminders now due."""
-    return {
-        "offers_expired": expire_due_offers(),
-        "events_finished": finish_due_events(),
-        "reminders_handed": sweep_due_reminders(),
-    }
+def sweep_due_reminders_task() -> int:
+    """Beat, every minute: fan out the reminders now due (see services.reminders)."""
+    return sweep_due_reminders()
+
+
+@shared_task
+def expire_due_offers_task() -> int:
+    """Beat, every minute: withdraw unclaimed seat offers and pass each seat on."""
+    return expire_due_offers()
+
+
+@shared_task
+def finish_due_events_task() -> int:
+    """Beat, every minute: finish events that ended (posting AMA recaps)."""
+    return finish_due_events()
 
 
 @shared_task

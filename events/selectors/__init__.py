@@ -30,6 +30,7 @@ from events.selectors.lists import (
 )
 from events.selectors.mine import (
     MyEventsScreen,
+    export_events,
     feed_calendar,
     feed_url,
     get_my_events_screen,
@@ -59,6 +60,7 @@ __all__ = [
     "RatingSummary",
     "When",
     "event_calendar_for",
+    "export_events",
     "feed_calendar",
     "feed_url",
     "get_event",

@@ -173,3 +173,50 @@ def upcoming_for_digest(member: User, since: datetime) -> DigestBlock | None:
         for event in events[:DIGEST_SIZE]
     ]
     return DigestBlock(heading="Coming up", items=items)
+
+
+def export_events(member: User) -> dict[str, list[dict[str, object]]]:
+    """The member's events data for their data export: registrations, questions asked,
+    ratings given, proposals made and pledges. Only theirs."""
+    from events.models import Pledge, Question, Rating
+
+    def iso(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "registrations": [
+            {
+                "event": r.event.title,
+                "event_id": r.event_id,
+                "status": r.status,
+                "registered_at": iso(r.registered_at),
+                "attended_at": iso(r.attended_at),
+            }
+            for r in Registration.objects.filter(member=member)
+            .select_related("event")
+            .order_by("pk")
+        ],
+        "questions": [
+            {
+                "event_id": q.event_id,
+                "body": q.body,
+                "is_anonymous": q.is_anonymous,
+                "created_at": iso(q.created_at),
+            }
+            for q in Question.objects.filter(author=member).order_by("pk")
+        ],
+        "ratings": [
+            {"event_id": r.event_id, "score": r.score, "comment": r.comment}
+            for r in Rating.objects.filter(member=member).order_by("pk")
+        ],
+        "proposals": [
+            {"title": p.title, "outline": p.outline, "status": p.status}
+            for p in Proposal.objects.filter(proposer=member).order_by("pk")
+        ],
+        "pledges": [
+            {"proposal_id": proposal_id}
+            for proposal_id in Pledge.objects.filter(member=member)
+            .order_by("pk")
+            .values_list("proposal_id", flat=True)
+        ],
+    }

@@ -12,7 +12,8 @@ from events import policies
 from events.exceptions import InvalidEventError, NotAllowedError
 from events.models import Event
 from events.services.messages import Message
-from events.services.publishing import fan_out
+from events.services.publishing import fan_out, is_web_link
+from events.services.questions import post_recap
 from members.models import User
 
 
@@ -20,8 +21,6 @@ def finish_due_events(*, now: datetime | None = None) -> int:
     """Beat, every minute: mark published events that have ended as finished and, for
     AMAs, post the recap of answered questions in their discussion thread. Returns how
     many finished. Idempotent: a conditional UPDATE finishes each event once."""
-    from events.services.questions import post_recap  # questions import publishing's helpers
-
     now = now or timezone.now()
     due = list(
         Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__lte=now).values_list(
@@ -58,8 +57,11 @@ def share_recording(*, actor: User, event_id: int, recording_url: str) -> Event:
         raise InvalidEventError(
             "Share the recording once the event is over.", field="recording_url"
         )
+    url = recording_url.strip()
+    if not is_web_link(url):
+        raise InvalidEventError("Use a link that starts with https://.", field="recording_url")
     first_time = event.recording_shared_at is None
-    event.recording_url = recording_url.strip()
+    event.recording_url = url
     if first_time and event.recording_url:
         event.recording_shared_at = now
     event.save(update_fields=["recording_url", "recording_shared_at"])

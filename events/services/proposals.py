@@ -177,3 +177,10 @@ def decline_proposal(*, actor: User, proposal_id: int, note: str) -> Proposal:
         excerpt=clean,
     )
     return proposal
+
+
+def forget_pledges_of(member: User) -> None:
+    """Account deletion step: take the member's pledges off the proposals' counters (the
+    pledge rows go with the account)."""
+    pledged = list(Pledge.objects.filter(member=member).values_list("proposal_id", flat=True))
+    Proposal.objects.filter(pk__in=pledged).update(pledge_count=F("pledge_count") - 1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from events.services.messages import Message
 from events.services.registrations import fill_free_seats
 from members.models import Tier, User
 from members.notifications.services import notify
-from members.validators import available_time_zones
+from members.validators import available_time_zones, web_url
 
 MIN_TITLE_LENGTH = 5
 MAX_TITLE_LENGTH = 200
@@ -64,6 +65,16 @@ class EventDetails:
     join_url: str = ""
     place: str = ""
     topics: Sequence[Topic] = field(default_factory=list)
+
+
+def is_web_link(value: str) -> bool:
+    """An http(s) link (never javascript: or data:), the one rule for links staff and hosts
+    give: join links, recordings, answers."""
+    try:
+        web_url(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def ensure_staff(actor: User) -> None:
@@ -137,6 +148,9 @@ def _clean(details: EventDetails, *, now: datetime, is_new: bool) -> dict[str, o
             )
     if not details.hosts:
         raise InvalidEventError("Name at least one host.", field="hosts")
+    join_url = details.join_url.strip()
+    if join_url and not is_web_link(join_url):
+        raise InvalidEventError("Use a link that starts with https://.", field="join_url")
     return {
         "kind": details.kind,
         "title": title,
@@ -152,7 +166,7 @@ def _clean(details: EventDetails, *, now: datetime, is_new: bool) -> dict[str, o
         "early_access_opens_at": details.early_access_opens_at,
         "registration_opens_at": opens_at,
         "registration_closes_at": closes_at,
-        "join_url": details.join_url.strip(),
+        "join_url": join_url,
         "place": " ".join(without_control_characters(details.place).split()),
     }
 

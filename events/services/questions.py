@@ -21,6 +21,7 @@ from core.params import without_control_characters
 from events import notifications, policies
 from events.exceptions import InvalidQuestionError, NotAllowedError
 from events.models import Event, Question, QuestionVote, Registration
+from events.services.publishing import is_web_link
 from members.models import User
 from members.notifications.services import notify
 
@@ -169,6 +170,8 @@ def moderate_question(
         )
         question.status = Question.Status.ANSWERING
     elif action == HostAction.ANSWERED:
+        if answer_url.strip() and not is_web_link(answer_url.strip()):
+            raise InvalidQuestionError("Use a link that starts with https://.", field="answer_url")
         question.status = Question.Status.ANSWERED
         question.answered_at = question.answered_at or timezone.now()
         question.answer_url = answer_url.strip()
@@ -258,3 +261,12 @@ def post_recap(*, event_id: int) -> Post | None:
         event.recap_post = post
         event.save(update_fields=["recap_post"])
         return post
+
+
+def forget_votes_of(member: User) -> None:
+    """Account deletion step: take the member's votes off the questions' counters (their
+    vote rows go with the account)."""
+    voted = list(QuestionVote.objects.filter(member=member).values_list("question_id", flat=True))
+    Question.objects.filter(pk__in=voted).update(vote_count=F("vote_count") - 1)
+    for event_id in set(Question.objects.filter(pk__in=voted).values_list("event_id", flat=True)):
+        bump_questions_version(event_id)

@@ -242,6 +242,8 @@ def claim_offer(*, event_id: int, member: User) -> Registration:
             return registration
         if registration.status != Registration.Status.OFFERED:
             raise RegistrationStateError("There is no seat offered to you to claim.")
+        if event.status != Event.Status.PUBLISHED or now >= event.starts_at:
+            raise RegistrationStateError("This event is not taking registrations.")
         expired = registration.offer_expires_at is None or registration.offer_expires_at <= now
         if expired:
             _expire(event, registration, now)
@@ -309,3 +311,20 @@ def _expire_offers_of(event_id: int, now: datetime) -> int:
     for registration in due:
         _expire(event, registration, now)
     return len(due)
+
+
+def release_registrations_of(member: User) -> None:
+    """Account deletion step (inside the deletion transaction, before the member's row
+    goes): give back every seat the member holds, each under its event's lock, so the
+    counter stays true and the next in line is offered the seat."""
+    now = timezone.now()
+    event_ids = sorted(
+        Registration.objects.filter(member=member, status__in=Registration.HOLDS_SEAT)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    for event_id in event_ids:
+        event = Event.objects.select_for_update().get(pk=event_id)
+        registration = Registration.objects.get(event=event, member=member)
+        _end(event, registration, ending=Registration.Ending.MEMBER, now=now)
+        fill_free_seats(event=event, now=now)
