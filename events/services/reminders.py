@@ -83,11 +83,13 @@ def sweep_due_reminders(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     handed = 0
     for offset, (before, next_before) in OFFSETS.items():
-        due_events = Event.objects.filter(
-            status=Event.Status.PUBLISHED,
-            starts_at__lte=now + before,
-            starts_at__gt=now + next_before,
-        ).values_list("pk", "starts_at", "schedule_changed_at")
+        due_events = list(
+            Event.objects.filter(
+                status=Event.Status.PUBLISHED,
+                starts_at__lte=now + before,
+                starts_at__gt=now + next_before,
+            ).values_list("pk", "starts_at", "schedule_changed_at")
+        )
         for event_id, starts_at, changed_at in due_events:
             if changed_at is not None and changed_at > starts_at - before:
                 continue  # moved after this reminder was due: the change email told them
