@@ -35,7 +35,7 @@ def flame():
 
 def sent_to(address: str) -> list[str]:
     """Subjects of the emails sent to `address`, in order."""
-    return [m.subject for m in mail.outbox if m.to == [address]]
+    return [str(m.subject) for m in mail.outbox if m.to == [address]]
 
 
 def ledger(kind: str) -> list[tuple[int | None, str]]:

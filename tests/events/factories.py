@@ -7,6 +7,7 @@ tests of a flow use the services, tests that need a state use a trait.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -57,13 +58,13 @@ class EventFactory(DjangoModelFactory[Event]):
     published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def hosts(obj: Event, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def hosts(obj: Event, create: bool, extracted: Any, **kwargs: object) -> None:  # noqa: N805
         if not create:
             return
         obj.hosts.set(extracted if extracted is not None else [UserFactory()])
 
     @factory.post_generation
-    def topics(obj: Event, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def topics(obj: Event, create: bool, extracted: Any, **kwargs: object) -> None:  # noqa: N805
         if create and extracted:
             obj.topics.set(extracted)
 
@@ -132,7 +133,7 @@ class ProposalFactory(DjangoModelFactory[Proposal]):
     outline_html = "<p>What you'll learn.</p>"
 
     @factory.post_generation
-    def options(obj: Proposal, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def options(obj: Proposal, create: bool, extracted: Any, **kwargs: object) -> None:  # noqa: N805
         if not create:
             return
         base = (timezone.now() + timedelta(days=7)).replace(
