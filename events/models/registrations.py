@@ -12,6 +12,11 @@ from django.utils import timezone
 from events.models.events import Event
 
 
+def new_feed_nonce() -> str:
+    """32 hex characters: what a feed URL's signature covers besides the member."""
+    return secrets.token_hex(16)
+
+
 class Registration(models.Model):
     """A member's place at an event: a seat (confirmed, then attended), a seat offered from
     the waitlist, a place in the waitlist, or cancelled. One row per member and event:
@@ -159,7 +164,7 @@ class CalendarFeed(models.Model):
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    nonce = models.CharField(max_length=32, default=secrets.token_hex)
+    nonce = models.CharField(max_length=32, default=new_feed_nonce)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -4,11 +4,10 @@ earlier URL)."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import transaction
 
 from events.models import CalendarFeed
+from events.models.registrations import new_feed_nonce
 from members.models import User
 
 
@@ -24,6 +23,6 @@ def revoke_calendar_feed(*, member: User) -> CalendarFeed:
     """A new URL for the member's feed; every earlier URL stops working at once."""
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(member=member)
     if not created:
-        feed.nonce = secrets.token_hex()
+        feed.nonce = new_feed_nonce()
         feed.save(update_fields=["nonce"])
     return feed
