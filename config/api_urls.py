@@ -7,4 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("members.api.urls")),
     path("", include("community.api.urls")),
+    path("", include("events.api.urls")),
 ]

@@ -25,6 +25,19 @@ app.conf.beat_schedule = {
         "task": "members.tasks.sweep_due_notification_emails_task",
         "schedule": 60.0,
     },
+    # Events: each its own task, so one failing never holds up the others.
+    "send-due-event-reminders": {
+        "task": "events.tasks.sweep_due_reminders_task",
+        "schedule": 60.0,
+    },
+    "expire-due-seat-offers": {
+        "task": "events.tasks.expire_due_offers_task",
+        "schedule": 60.0,
+    },
+    "finish-due-events": {
+        "task": "events.tasks.finish_due_events_task",
+        "schedule": 60.0,
+    },
     "send-due-digests": {
         "task": "members.tasks.sweep_due_digests_task",
         "schedule": 900.0,

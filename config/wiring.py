@@ -13,6 +13,7 @@ def connect() -> None:
     """Register every higher layer's implementation of the lower layers' hooks."""
     _connect_community_to_members()
     _connect_forum_notifications()
+    _connect_events()
 
 
 def _connect_community_to_members() -> None:
@@ -57,3 +58,29 @@ def _connect_forum_notifications() -> None:
     hooks.register_digest_section("forum.your_posts", digest.your_posts, order=10)
     hooks.register_digest_section("forum.new_in_topics", digest.new_in_your_topics, order=20)
     hooks.register_digest_section("forum.questions", digest.questions_you_could_answer, order=30)
+
+
+def _connect_events() -> None:
+    from events import notifications, selectors
+    from events.services import proposals, questions, registrations
+    from members import hooks
+    from members.notifications import register_kind
+
+    # Account deletion: give back the member's seats (the next in line is offered each),
+    # and take their votes and pledges off the counters.
+    hooks.register_deletion_step("events.seats", registrations.release_registrations_of)
+    hooks.register_deletion_step("events.votes", questions.forget_votes_of)
+    hooks.register_deletion_step("events.pledges", proposals.forget_pledges_of)
+    # Data export: the member's registrations, questions, ratings, proposals and pledges.
+    hooks.register_export_section("events", selectors.export_events)
+
+    # Events' kinds: registrations, seats from the waitlist and changes (both critical:
+    # exempt from the daily email cap), reminders, recordings, AMA answers, proposals.
+    for kind in notifications.EVENT_KINDS:
+        register_kind(kind)
+    # What an event (or a masterclass proposal) notification is about, as the member may
+    # see it now.
+    hooks.register_target_resolver("event", notifications.resolve_events)
+    hooks.register_target_resolver("proposal", notifications.resolve_proposals)
+    # The digest: new events coming up that the member may see.
+    hooks.register_digest_section("events.coming_up", selectors.upcoming_for_digest, order=40)

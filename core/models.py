@@ -38,6 +38,11 @@ class Delivery(models.Model):
     text_body = models.TextField()
     html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True, help_text="Extra headers to send.")
+    attachments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Small text attachments: [{filename, content, mimetype}] (a calendar entry).",
+    )
     is_transactional = models.BooleanField(
         default=True,
         help_text="Account and security mail: no unsubscribe link, sent despite a complaint.",

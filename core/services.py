@@ -77,8 +77,21 @@ def queue_email(
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with a message (an .ics calendar entry)."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"filename": self.filename, "content": self.content, "mimetype": self.mimetype}
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
-    """A message for queue_emails: one recipient, its ledger key, its content and headers."""
+    """A message for queue_emails: one recipient, its ledger key, its content, headers and
+    attachments."""
 
     to_email: str
     recipient_id: int
@@ -89,6 +102,7 @@ class OutgoingEmail:
     html_body: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     is_transactional: bool = False
+    attachments: tuple[Attachment, ...] = ()
 
 
 def queue_emails(messages: list[OutgoingEmail]) -> list[int]:
@@ -111,6 +125,7 @@ def queue_emails(messages: list[OutgoingEmail]) -> list[int]:
                 html_body=m.html_body,
                 headers=dict(m.headers),
                 is_transactional=m.is_transactional,
+                attachments=[a.as_json() for a in m.attachments],
             )
             for m in messages
         ],
@@ -183,6 +198,8 @@ def _message(delivery: Delivery) -> EmailMultiAlternatives:
     )
     if delivery.html_body:
         message.attach_alternative(delivery.html_body, "text/html")
+    for attachment in delivery.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
 
 

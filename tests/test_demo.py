@@ -3,6 +3,8 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from community.models import Category, Post, Thread
+from core.models import Delivery
+from events.models import Event, Proposal, Question, Rating, Registration
 from members.models import User
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +16,9 @@ def test_demo_data_makes_a_believable_community_and_is_idempotent(capsys):
 
     call_command("seed_demo")
 
-    # The demo is seeded (random.Random(2026)), so every number below is fixed.
-    assert counts == (50, 10, 25)
+    # The demo is seeded (random.Random(2026)), so every number below is fixed. Five event
+    # discussions join the ten forum threads; the past AMA's recap is a reply.
+    assert counts == (50, 15, 31)
     assert (User.objects.count(), Thread.objects.count(), Post.objects.count()) == counts
     assert EmailAddress.objects.filter(verified=True).count() == 50
     assert User.objects.filter(is_staff=True).count() == 1
@@ -25,4 +28,41 @@ def test_demo_data_makes_a_believable_community_and_is_idempotent(capsys):
     assert Thread.objects.filter(kind="question", solution__isnull=True).count() == 2
     assert Post.objects.filter(html__contains='class="highlight').count() == 3
     assert Category.objects.filter(access="tier").count() == 1
-    assert "0 new members, 0 new threads" in capsys.readouterr().out
+    assert "0 new members, 0 new threads, 0 new events and proposals" in capsys.readouterr().out
+
+
+def test_demo_events_show_every_state_of_an_event():
+    call_command("seed_demo")
+
+    assert sorted(Event.objects.values_list("kind", "status")) == [
+        ("ama", "finished"),
+        ("ama", "published"),
+        ("meetup", "published"),
+        ("webinar", "finished"),
+        ("webinar", "published"),
+    ]
+    full = Event.objects.get(kind="ama", status="published")
+    line = Registration.objects.filter(event=full, status="waitlisted")
+    assert (full.capacity, full.held_seat_count, line.count()) == (12, 12, 4)
+    assert list(line.order_by("waitlist_position").values_list("waitlist_position", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+    ]
+    early = Event.objects.get(early_access_tier__slug="flame")
+    assert early.early_access_opens_at < early.registration_opens_at
+    assert sorted(
+        Event.objects.filter(status="finished").values_list("recording_url", flat=True)
+    ) == [
+        "https://video.example.com/hearth/course-ama",
+        "https://video.example.com/hearth/screencasts",
+    ]
+    assert Question.objects.filter(event__status="finished", status="answered").count() == 4
+    assert Question.objects.filter(status="pending", is_anonymous=True).count() == 1
+    assert Event.objects.filter(recap_post__isnull=False).count() == 1
+    assert Rating.objects.count() == 21  # attendees of the two past events, most of them
+    proposal = Proposal.objects.get()
+    assert (proposal.status, proposal.pledge_count, proposal.options.count()) == ("open", 9, 3)
+    # Seeding sends nobody an email about events.
+    assert Delivery.objects.filter(kind__startswith="member:event").count() == 0

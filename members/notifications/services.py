@@ -71,11 +71,16 @@ def notify(
     scope: str = "",
     group_key: str = "",
     excerpt: str = "",
+    sends_own_email: bool = False,
 ) -> int:
     """Tell `recipients` (member ids) about `target_type` #`target_id`, once per (member,
     key). Never the actor, never an inactive (deleted, deactivated) account; a member who
     turned the kind off both ways gets nothing. Unread notifications with the same
     `group_key` (default: kind and target) join one inbox line.
+
+    `sends_own_email`: the caller emails the members itself (an event's seat offer carries
+    a claim deadline and a calendar entry the generic notification email cannot), so the
+    notification is for the inbox only and no second email follows it.
 
     Callers pass members who may see the target now; access is checked again whenever the
     notification is shown or emailed. Returns how many rows it wrote (retries write none).
@@ -103,6 +108,8 @@ def notify(
     rows = []
     for member_id in active:
         email_mode, on_site = choices[member_id]
+        if sends_own_email:
+            email_mode = EmailMode.NEVER
         if member_id in already or (email_mode == EmailMode.NEVER and not on_site):
             continue
         rows.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from core.templatetags.icons import icon
 from members.models import User
@@ -53,7 +53,7 @@ def avatar(member: User | None, size: str = "sm") -> SafeString:
 def author(member: User | None) -> SafeString:
     """A member's name linking to their profile, or "former member" (no link)."""
     if member is None:
-        return format_html('<span class="former-member">former member</span>')
+        return mark_safe('<span class="former-member">former member</span>')  # a constant
     return format_html(
         '<a class="author-link" href="{}">{}</a>',
         reverse("members:profile", args=[member.handle]),

@@ -152,3 +152,31 @@ def test_send_templated_email_renders_subject_text_and_html(
     assert message.subject == "[Hearth] Hello <Ada>"
     assert message.body == "Hi <Ada> from Hearth"
     assert message.alternatives[0].content == "<p>Hi &lt;Ada&gt;</p>"
+
+
+def test_a_message_with_an_attachment_keeps_it_in_the_ledger_and_sends_it(
+    django_capture_on_commit_callbacks,
+):
+    member = UserFactory(email="cal@example.com")
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.queue_emails(
+            [
+                services.OutgoingEmail(
+                    to_email=member.email,
+                    recipient_id=member.pk,
+                    kind="member:test",
+                    key="with-calendar",
+                    subject="An entry for your calendar",
+                    text_body="Attached.",
+                    attachments=(services.Attachment("event.ics", calendar, "text/calendar"),),
+                )
+            ]
+        )
+
+    assert Delivery.objects.get().attachments == [
+        {"filename": "event.ics", "content": calendar, "mimetype": "text/calendar"}
+    ]
+    (sent,) = mail.outbox
+    assert sent.attachments == [("event.ics", calendar, "text/calendar")]

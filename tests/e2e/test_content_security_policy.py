@@ -16,12 +16,16 @@ from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 
 from community.models import Category
 from community.services import engagement, posting
+from members.notifications.emails import unsubscribe_token
+from members.notifications.services import notify
 from members.services import set_avatar, update_profile
 from tests.core.factories import DeliveryFactory
+from tests.events.factories import EventFactory, ProposalFactory
 from tests.members.factories import UserFactory
 from tests.members.images import jpeg_with_gps
 
@@ -83,9 +87,25 @@ def forum(settings):
             {"activate_url": "https://hearth.example/confirm/k/", "user": member},
         ),
     )
+    event = EventFactory(kind="ama", title="Ask the editors anything", hosts=[staff])
+    ProposalFactory(title="A masterclass on conference talks")
+    notify(
+        recipients=[member.pk],
+        kind="mention",
+        actor_id=author.pk,
+        target_type="post",
+        target_id=thread.posts.get(number=1).pk,
+        key="csp-test",
+    )
     return {
         "member": member,
         "staff": staff,
+        "event": event.get_absolute_url(),
+        "event_id": event.pk,
+        "unsubscribe": reverse(
+            "members:unsubscribe",
+            args=[unsubscribe_token(member_id=member.pk, kind="mention", scope="")],
+        ),
         "thread": f"/t/{thread.pk}/{slugify(thread.title)}/",
         "reply": reply,
         "delivery": delivery,
@@ -109,6 +129,11 @@ def visitor_pages(forum) -> list[tuple[str, int]]:
         ("/accounts/password/reset/", 200),
         ("/admin/login/", 200),
         ("/api/docs/", 200),
+        ("/events/", 200),
+        ("/events/past/", 200),
+        ("/events/proposals/", 200),
+        (forum["event"], 200),
+        (forum["unsubscribe"], 200),
     ]
 
 
@@ -139,12 +164,20 @@ def member_pages(forum) -> list[tuple[str, int]]:
         ("/accounts/password/change/", 200),
         ("/accounts/logout/", 200),
         ("/api/docs/", 200),
+        ("/notifications/", 200),
+        ("/events/", 200),
+        ("/events/mine/", 200),
+        ("/events/proposals/new/", 200),
+        (forum["event"], 200),
     ]
 
 
 def staff_pages(forum) -> list[tuple[str, int]]:
     return [
         ("/admin/", 200),
+        ("/events/new/", 200),
+        (f"/events/{forum['event_id']}/edit/", 200),
+        (f"/events/{forum['event_id']}/host/", 200),
         ("/staff/outbox/", 200),
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
     ]

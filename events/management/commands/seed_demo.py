@@ -11,11 +11,12 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from community import demo as community_demo
+from events import demo as events_demo
 from members import demo as members_demo
 
 
 class Command(BaseCommand):
-    help = "Create demo members (and, as capabilities land, forum and events). Idempotent."
+    help = "Create demo members, forum threads and events. Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         people = members_demo.demo_members()
@@ -25,9 +26,12 @@ class Command(BaseCommand):
             total=community_demo.demo_count(), desc="Forum", unit="thread", disable=None
         ) as bar:
             threads = community_demo.seed_forum(progress=bar.update)
+        with tqdm(total=events_demo.demo_count(), desc="Events", unit="event", disable=None) as bar:
+            events = events_demo.seed_events(progress=bar.update)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo community ready: {created} new members, {threads} new threads."
+                f"Demo community ready: {created} new members, {threads} new threads, "
+                f"{events} new events and proposals."
             )
         )
         self.stdout.write(
