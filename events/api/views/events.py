@@ -106,7 +106,7 @@ class EventRegistrationApi(APIView):
     @extend_schema(
         operation_id="events_registration_destroy",
         parameters=[EVENT_ID],
-        responses=EventDetailSerializer,
+        responses={200: EventDetailSerializer},
     )
     def delete(self, request: Request, event_id: int) -> Response:
         registrations.cancel_registration(event_id=event_id, member=member_of(request))

@@ -80,7 +80,7 @@ class AttendeeCheckInApi(APIView):
     @extend_schema(
         operation_id="events_attendees_check_in_undo",
         parameters=[EVENT_ID, REGISTRATION_ID],
-        responses=AttendeeSerializer,
+        responses={200: AttendeeSerializer},
     )
     def delete(self, request: Request, event_id: int, registration_id: int) -> Response:
         return self._set(request, event_id, registration_id, False)

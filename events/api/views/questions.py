@@ -104,7 +104,7 @@ class QuestionVoteApi(APIView):
     @extend_schema(
         operation_id="events_questions_vote_destroy",
         parameters=[QUESTION_ID],
-        responses=OutputSerializer,
+        responses={200: OutputSerializer},
     )
     def delete(self, request: Request, question_id: int) -> Response:
         changed = questions.withdraw_vote(question_id=question_id, member=member_of(request))
