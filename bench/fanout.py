@@ -42,8 +42,12 @@ def build_target(args: argparse.Namespace) -> Target:
     )
 
 
-def worker_environment(target: Target, redis_url: str) -> dict[str, str]:
+def worker_environment(target: Target, redis_url: str, email: str) -> dict[str, str]:
     env = target.environment()
+    if email == "dummy":
+        # SMTP is the provider's time, not Hearth's: the ledger rows are still claimed,
+        # sent and marked sent (the outbox), the message goes nowhere.
+        env["EMAIL_URL"] = "dummymail://"
     env["NOTIFICATION_EMAIL_WINDOW_SECONDS"] = "0"
     env["NOTIFICATION_EMAIL_DAILY_CAP"] = "1000"
     if redis_url:
@@ -113,10 +117,17 @@ def main() -> int:
     parser.add_argument("--redis-url", default="", help="use Redis as the broker")
     parser.add_argument("--watchers", type=int, default=WATCHERS)
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--email",
+        choices=["dummy", "files"],
+        default="dummy",
+        help="dummy: Django's dummy backend; files: the embedded default's (writes and prints "
+        "every message)",
+    )
     args = parser.parse_args()
 
     target = build_target(args)
-    env = worker_environment(target, args.redis_url)
+    env = worker_environment(target, args.redis_url, args.email)
     os.environ.clear()
     os.environ.update(env)  # this process publishes where the worker listens
     import django
