@@ -26,6 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Visitors' page cache off: a test that changes a setting between two requests must see
+    # it. tests/core/test_page_cache.py turns it on and proves it never serves a stale page.
+    settings.PAGE_CACHE = False
     from config.celery import app
 
     app.conf.task_always_eager = True
