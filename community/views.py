@@ -345,7 +345,12 @@ def thread_moderate(request: HttpRequest, thread_id: int) -> HttpResponse:
         return redirect(back)
     value = request.POST.get("value") == "on"
     try:
-        posting.set_thread_state(moderator=_member(request), thread_id=thread_id, **{flag: value})
+        posting.set_thread_state(
+            moderator=_member(request),
+            thread_id=thread_id,
+            reason=text_param(request.POST, "reason", max_length=500),
+            **{flag: value},
+        )
     except DomainError as error:  # not a moderator: the tools do not exist for them
         raise Http404(error.message) from error
     messages.success(request, "Thread updated.")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("members.urls")),
     path("", include("community.urls")),
+    path("moderation/", include("community.moderation_urls")),
     path("", include("events.urls")),
     path("", include("core.urls")),
 ]
