@@ -367,13 +367,21 @@ def search_view(request: HttpRequest) -> HttpResponse:
         query=data.get("q", ""),
         filters=form.filters(),
         page=page_param(request.GET),
+        grouped=form.grouped,
     )
     query_string = request.GET.copy()
     query_string.pop("page", None)
+    filters_string = query_string.copy()  # without the grouping: the "show" links add it
+    filters_string.pop("show", None)
     return render(
         request,
         "community/search.html",
-        {"form": form, "screen": screen, "query_string": query_string.urlencode()},
+        {
+            "form": form,
+            "screen": screen,
+            "query_string": query_string.urlencode(),
+            "filters_string": filters_string.urlencode(),
+        },
     )
 
 

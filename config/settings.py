@@ -26,6 +26,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG, Django's debug 404/500 pages (tracebacks): `make run DEV=1`. Off (the default),
+# a DEBUG run still shows Hearth's own error pages, as a member sees them (`make run`).
+DEBUG_PAGES = env.bool("DEBUG_PAGES", default=False)
 VAR_DIR = Path(env.str("HEARTH_VAR_DIR", default=str(BASE_DIR / "var")))
 
 _INSECURE_KEY_PREFIX = "django-insecure-"
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Inside the rest, so it sees Django's debug pages (DEBUG without DEBUG_PAGES) and the user.
+    "core.middleware.MemberErrorPagesMiddleware",
     # Last: serves visitors' pages from the cache once the view is known (core/page_cache.py).
     "core.page_cache.VisitorPageCacheMiddleware",
 ]
