@@ -228,6 +228,10 @@ else:
 NOTIFICATION_EMAIL_WINDOW_SECONDS = env.int("NOTIFICATION_EMAIL_WINDOW_SECONDS", default=600)
 NOTIFICATION_EMAIL_DAILY_CAP = env.int("NOTIFICATION_EMAIL_DAILY_CAP", default=20)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# Referrals: a sign-up counts for the referrer this many days after following their link;
+# a member is rewarded for at most this many referrals (the new members always are).
+REFERRAL_WINDOW_DAYS = env.int("REFERRAL_WINDOW_DAYS", default=30)
+REFERRAL_REWARD_CAP = env.int("REFERRAL_REWARD_CAP", default=10)
 # The mail provider signs its bounce and complaint reports (POST /email/events/) with this;
 # unset, the endpoint is off (operators can still use `manage.py record_email_event`).
 EMAIL_WEBHOOK_SECRET = env.str("EMAIL_WEBHOOK_SECRET", default="")

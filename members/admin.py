@@ -32,3 +32,6 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # stubs pin the bas
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "handle", "password1", "password2")}),
     )
+
+
+import members.referrals.admin  # noqa: E402, F401  # registers the referral review admin

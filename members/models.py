@@ -428,4 +428,5 @@ class UnsubscribeFeedback(models.Model):
 
 # The loyalty models (ledger, rules, badges, tier history) live in members.loyalty.models;
 # importing it here registers them with the members app (at the end: they name User and Tier).
-import members.loyalty.models  # noqa: E402, F401  # imported for its models, see above
+import members.loyalty.models  # noqa: E402  # imported for its models, see above
+import members.referrals.models  # noqa: E402, F401  # the same, for referrals

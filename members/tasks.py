@@ -11,6 +11,10 @@ from members.notifications.emails import (
     send_notification_emails,
     sweep_due_notification_emails,
 )
+from members.referrals.tasks import (  # noqa: F401  # imported so Celery registers them
+    activate_referral_task,
+    sweep_due_referral_activations_task,
+)
 
 
 @shared_task

@@ -62,12 +62,15 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
     if not Topic.objects.exists():
         # The data migration is the one list of default topics: run its seeding again.
         importlib.import_module("core.migrations.0004_seed_topics").seed(apps, None)
-    if transactional:
-        from members.loyalty.models import PointRule
+    from members.loyalty.models import PointRule
 
-        if not PointRule.objects.exists():
-            # Likewise the default point rules and badges.
-            importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+    # Likewise the default point rules and badges (a reused database may hold a flushed
+    # one: a transactional test empties the tables when it ends).
+    if not PointRule.objects.exists():
+        importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+    if not PointRule.objects.filter(verb="referral_joined").exists():
+        # The referred member's side of a referral (members.referrals).
+        importlib.import_module("members.migrations.0009_referrals").seed_welcome_rule(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,8 @@ from community.services.notifying import notify_reaction
 from core import page_cache
 from members.models import User
 from members.notifications.services import mark_scope_read
+from members.referrals.models import Referral
+from members.referrals.services import note_community_act
 
 #: Views are counted in the cache and written to the thread once this many pile up.
 VIEW_FLUSH_EVERY = 10
@@ -32,7 +34,7 @@ def _reactable_post(member: User, post_id: int) -> Post:
     post = (
         policies.visible_posts(member)
         .select_related("thread")
-        .only("id", "author_id", "is_deleted", "thread__id", "thread__category_id")
+        .only("id", "number", "author_id", "is_deleted", "thread__id", "thread__category_id")
         .get(pk=post_id)
     )
     if post.author_id == member.pk:
@@ -59,6 +61,9 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
             notify_reaction(post=post, member_id=member.pk, kind=kind)
     except IntegrityError:
         return False
+    if kind == Reaction.Kind.LIKE and post.number > 1 and post.author_id is not None:
+        # A reply someone else liked activates the author's referral (issue 9, item 7).
+        note_community_act(member_id=post.author_id, act=Referral.Act.REPLY_LIKED)
     return True
 
 

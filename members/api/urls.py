@@ -2,10 +2,12 @@ from django.urls import path
 
 from members.api import views
 from members.notifications import api as notifications
+from members.referrals import api as referrals
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
     path("me/avatar/", views.MeAvatarApi.as_view(), name="me-avatar"),
+    path("me/referrals/", referrals.MyReferralsApi.as_view(), name="me-referrals"),
     path(
         "me/notification-preferences/",
         notifications.NotificationPreferencesApi.as_view(),

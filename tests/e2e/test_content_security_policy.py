@@ -28,6 +28,7 @@ from tests.core.factories import DeliveryFactory
 from tests.events.factories import EventFactory, ProposalFactory
 from tests.members.factories import UserFactory
 from tests.members.images import jpeg_with_gps
+from tests.members.referrals.factories import ReferralLinkFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -89,6 +90,7 @@ def forum(settings):
     )
     event = EventFactory(kind="ama", title="Ask the editors anything", hosts=[staff])
     ProposalFactory(title="A masterclass on conference talks")
+    ReferralLinkFactory(member=author, code="authorcode")
     notify(
         recipients=[member.pk],
         kind="mention",
@@ -132,6 +134,7 @@ def visitor_pages(forum) -> list[tuple[str, int]]:
         ("/events/", 200),
         ("/events/past/", 200),
         ("/events/proposals/", 200),
+        ("/join/authorcode/", 200),
         (forum["event"], 200),
         (forum["unsubscribe"], 200),
     ]
@@ -161,6 +164,8 @@ def member_pages(forum) -> list[tuple[str, int]]:
         ("/settings/privacy/", 200),
         ("/settings/privacy/delete/", 200),
         ("/settings/api-token/", 200),
+        ("/settings/referrals/", 200),
+        ("/join/authorcode/", 200),
         ("/accounts/email/", 200),
         ("/accounts/password/change/", 200),
         ("/accounts/logout/", 200),
