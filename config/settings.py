@@ -372,7 +372,10 @@ SPECTACULAR_SETTINGS = {
 # --- Internationalisation, static and media -------------------------------------------------
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
+# The community's time zone: its day (daily point caps), week and month (leaderboards).
+# Pages are shown in each member's own zone; this is only the default and the calendar.
+COMMUNITY_TIME_ZONE = env.str("COMMUNITY_TIME_ZONE", default="UTC")
+TIME_ZONE = COMMUNITY_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

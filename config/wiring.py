@@ -15,6 +15,7 @@ def connect() -> None:
     _connect_forum_notifications()
     _connect_events()
     _connect_home()
+    _connect_leaderboards()
 
 
 def _connect_community_to_members() -> None:
@@ -94,3 +95,14 @@ def _connect_home() -> None:
     # "/" (core:home) is the community: threads, watched threads and events, which only the
     # top layer sees together.
     pages.register_home_view(home)
+
+
+def _connect_leaderboards() -> None:
+    from community.leaderboards import post_topics
+    from events.leaderboards import event_topics
+    from members import hooks
+
+    # Per-topic leaderboards: points about a post count on its thread's topics, points
+    # about an event on the event's.
+    hooks.register_subject_topics("post", post_topics)
+    hooks.register_subject_topics("event", event_topics)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
+from members.leaderboards import standings
 from members.loyalty import periods
 from members.loyalty.models import Activity, MemberPoints, MemberVerbTotal, PointRule
 
@@ -132,6 +133,7 @@ def record(
     except IntegrityError:  # the same key, recorded for another member meanwhile
         return Activity.objects.get(key=key)
     _move_summaries(member_id=member_id, verb=verb, points=awarded, count=1)
+    standings.move(activity)  # the leaderboards' period and topic rows
     _changed(member_id)
     return activity
 
@@ -159,6 +161,7 @@ def _reverse_locked(original: Activity, *, reason: str, actor_id: int | None) ->
     _move_summaries(
         member_id=original.member_id, verb=original.verb, points=reversal.points, count=-1
     )
+    standings.move(reversal)
     return reversal
 
 
