@@ -228,6 +228,8 @@ else:
 NOTIFICATION_EMAIL_WINDOW_SECONDS = env.int("NOTIFICATION_EMAIL_WINDOW_SECONDS", default=600)
 NOTIFICATION_EMAIL_DAILY_CAP = env.int("NOTIFICATION_EMAIL_DAILY_CAP", default=20)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# Anniversaries and birthdays are greeted from this hour of each member's own morning.
+CELEBRATION_HOUR = env.int("CELEBRATION_HOUR", default=9)
 # Referrals: a sign-up counts for the referrer this many days after following their link;
 # a member is rewarded for at most this many referrals (the new members always are).
 REFERRAL_WINDOW_DAYS = env.int("REFERRAL_WINDOW_DAYS", default=30)

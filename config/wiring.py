@@ -16,6 +16,7 @@ def connect() -> None:
     _connect_events()
     _connect_home()
     _connect_leaderboards()
+    _connect_celebrations()
 
 
 def _connect_community_to_members() -> None:
@@ -106,3 +107,15 @@ def _connect_leaderboards() -> None:
     # about an event on the event's.
     hooks.register_subject_topics("post", post_topics)
     hooks.register_subject_topics("event", event_topics)
+
+
+def _connect_celebrations() -> None:
+    from members import hooks
+    from members.celebrations import services
+
+    # Anniversary and birthday greetings in the inbox: the member's own celebration rows.
+    hooks.register_target_resolver(
+        "celebration",
+        services.resolve_celebrations,
+        batch=services.resolve_celebrations_for_members,
+    )

@@ -66,11 +66,16 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
 
     # Likewise the default point rules and badges (a reused database may hold a flushed
     # one: a transactional test empties the tables when it ends).
-    if not PointRule.objects.exists():
+    if not PointRule.objects.filter(verb="thread_started").exists():
         importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
     if not PointRule.objects.filter(verb="referral_joined").exists():
         # The referred member's side of a referral (members.referrals).
         importlib.import_module("members.migrations.0009_referrals").seed_welcome_rule(apps, None)
+    if not PointRule.objects.filter(verb="membership_anniversary").exists():
+        # Anniversaries' ledger entry (members.celebrations).
+        importlib.import_module("members.migrations.0011_celebrations").seed_anniversary_rule(
+            apps, None
+        )
 
 
 @pytest.fixture(autouse=True)
