@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from community.models import Category, Post, Thread
+from members import policies as members_policies
 from members.models import User
 from members.policies import Viewer, is_member
 
@@ -72,9 +73,9 @@ def can_view_category(viewer: Viewer, category: Category) -> bool:
 
 
 def is_moderator(viewer: Viewer) -> bool:
-    """Staff who are members (email verified) moderate for now; a moderator role arrives with
-    the moderation capability."""
-    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
+    """Who moderates: members.policies.is_moderator, the one check (staff for now; the
+    moderation capability adds a moderator role there)."""
+    return members_policies.is_moderator(viewer)
 
 
 def can_post(viewer: Viewer) -> bool:

@@ -14,6 +14,7 @@ def connect() -> None:
     _connect_community_to_members()
     _connect_forum_notifications()
     _connect_events()
+    _connect_loyalty()
 
 
 def _connect_community_to_members() -> None:
@@ -84,3 +85,16 @@ def _connect_events() -> None:
     hooks.register_target_resolver("proposal", notifications.resolve_proposals)
     # The digest: new events coming up that the member may see.
     hooks.register_digest_section("events.coming_up", selectors.upcoming_for_digest, order=40)
+
+
+def _connect_loyalty() -> None:
+    from members import hooks
+    from members.loyalty import notifications
+    from members.notifications import register_kind
+
+    # Loyalty's kinds: a badge earned or granted, a tier reached, a tier at risk (once,
+    # two weeks ahead). Targets resolve to the badge's page and the member's tier page.
+    for kind in notifications.LOYALTY_KINDS:
+        register_kind(kind)
+    hooks.register_target_resolver("badge", notifications.resolve_badges)
+    hooks.register_target_resolver("tier", notifications.resolve_tiers)

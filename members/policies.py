@@ -46,3 +46,26 @@ def can_see_birthday(viewer: Viewer, member: User) -> bool:
 def can_edit_profile(viewer: Viewer, member: User) -> bool:
     """Only the member edits their profile (staff use the admin, which is audited)."""
     return bool(viewer.is_authenticated and viewer.pk == member.pk)
+
+
+def is_moderator(viewer: Viewer) -> bool:
+    """A verified member who moderates: staff, or (once the moderation capability adds it)
+    a member with the moderator role. The one check loyalty (badge grants, rewards) asks.
+    Reads only the user row: no query."""
+    if not (is_member(viewer) and isinstance(viewer, User)):
+        return False
+    return viewer.is_staff or bool(getattr(viewer, "is_moderator", False))
+
+
+def can_grant_tiers(viewer: Viewer) -> bool:
+    """Staff put members in tiers by hand (paid or honorary VIPs)."""
+    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
+
+
+def can_see_points(viewer: Viewer, member: User) -> bool:
+    """A member's points history is their own (and staff's, who answer questions on it)."""
+    return (
+        isinstance(viewer, User)
+        and is_member(viewer)
+        and (viewer.pk == member.pk or viewer.is_staff)
+    )

@@ -67,6 +67,16 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
             importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
 
 
+@pytest.fixture
+def without_automatic_badges(request: pytest.FixtureRequest) -> None:
+    """No badge is earned by rule (so a first post brings no "badge earned" notification),
+    for tests about something else that count notifications or emails."""
+    request.getfixturevalue("db")
+    from members.loyalty.models import Badge
+
+    Badge.objects.exclude(rule=Badge.Rule.MANUAL).update(is_active=False)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """allauth's rate limits live in the cache; one test must not throttle the next."""
