@@ -252,13 +252,20 @@ def refresh_tier_locked(
             User.objects.filter(pk=member.pk).update(tier=effective)
             member.tier = effective
     else:
+        if grant is not None and effective is not None and effective.pk == grant.tier_id:
+            change = TierHistory.Change.GRANTED
+        elif not keep_hand_set:
+            change = TierHistory.Change.GRANT_ENDED
+        else:  # a tier set directly, not earned: the rules put the member where they stand
+            up = _rank(effective) > _rank(member.tier)
+            change = TierHistory.Change.PROMOTED if up else TierHistory.Change.DEMOTED
         _set_effective(
             member=member,
             tier=effective,
-            change=TierHistory.Change.GRANTED if grant else TierHistory.Change.GRANT_ENDED,
+            change=change,
             now=now,
             points=points,
-            reason=grant.reason if grant else "",
+            reason=grant.reason if grant and change == TierHistory.Change.GRANTED else "",
         )
     return decision
 
