@@ -77,9 +77,11 @@ def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
     call_command("seed_demo")
 
     assert Activity.objects.count() == entries == 166
-    assert list(
-        Tier.objects.order_by("rank").values_list("slug", "points_threshold")
-    ) == [("spark", 30), ("flame", 120), ("blaze", 400)]
+    assert list(Tier.objects.order_by("rank").values_list("slug", "points_threshold")) == [
+        ("spark", 30),
+        ("flame", 120),
+        ("blaze", 400),
+    ]
     assert sorted(set(Activity.objects.values_list("verb", flat=True))) == [
         "answer_accepted",
         "event_attended",
