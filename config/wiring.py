@@ -89,8 +89,13 @@ def _connect_events() -> None:
 
 def _connect_loyalty() -> None:
     from members import hooks
-    from members.loyalty import notifications
+    from members.loyalty import badges, notifications, selectors
     from members.notifications import register_kind
+
+    # Account deletion: take the member off their badges' holder counts. Data export: their
+    # points history, badges and tier changes.
+    hooks.register_deletion_step("loyalty.badges", badges.forget_awards_of)
+    hooks.register_export_section("loyalty", selectors.export_loyalty)
 
     # Loyalty's kinds: a badge earned or granted, a tier reached, a tier at risk (once,
     # two weeks ahead). Targets resolve to the badge's page and the member's tier page.

@@ -59,12 +59,11 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
     if not Topic.objects.exists():
         # The data migration is the one list of default topics: run its seeding again.
         importlib.import_module("core.migrations.0004_seed_topics").seed(apps, None)
-    if transactional:
-        from members.loyalty.models import PointRule
+    from members.loyalty.models import PointRule
 
-        if not PointRule.objects.exists():
-            # Likewise the default point rules and badges.
-            importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+    if not PointRule.objects.exists():
+        # Likewise the default point rules and badges.
+        importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
 
 
 @pytest.fixture

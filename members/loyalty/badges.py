@@ -212,3 +212,11 @@ def grant_badge(
     )
     granted = sorted(award.member_id for award in awards)
     return GrantResult(granted=granted, already_held=[pk for pk in wanted if pk not in granted])
+
+
+def forget_awards_of(member: User) -> None:
+    """Take a departing member off their badges' holder counts (the awards cascade)."""
+    for badge_id in BadgeAward.objects.filter(member=member).values_list("badge_id", flat=True):
+        Badge.objects.filter(pk=badge_id, award_count__gt=0).update(
+            award_count=F("award_count") - 1
+        )

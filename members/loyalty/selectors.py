@@ -15,7 +15,15 @@ from django.db.models import Q, Sum
 
 from members.hooks import NotificationTarget
 from members.loyalty import periods, tiers
-from members.loyalty.models import Activity, Badge, BadgeAward, MemberPoints, TierGrant, Verb
+from members.loyalty.models import (
+    Activity,
+    Badge,
+    BadgeAward,
+    MemberPoints,
+    TierGrant,
+    TierHistory,
+    Verb,
+)
 from members.loyalty.tiers import GRACE, keep_floor
 from members.models import Tier, User
 from members.notifications.selectors import resolve_targets
@@ -208,8 +216,6 @@ class TiersScreen:
 
 
 def _since(member: User) -> datetime | None:
-    from members.loyalty.models import TierHistory
-
     if member.tier_id is None:
         return None
     return (
@@ -278,3 +284,33 @@ def get_tiers_screen(*, viewer: Viewer) -> TiersScreen:
         progress=progress,
         can_grant=can_grant_tiers(viewer),
     )
+
+
+def export_loyalty(member: User) -> dict[str, object]:
+    """The member's points history, badges and tier changes, for their data export."""
+    return {
+        "points": [
+            {
+                "verb": a.verb,
+                "points": a.points,
+                "about": f"{a.subject_type} {a.subject_id}" if a.subject_id else "",
+                "reason": a.reason,
+                "occurred_at": a.occurred_at.isoformat(),
+            }
+            for a in Activity.objects.filter(member=member).order_by("occurred_at", "pk")
+        ],
+        "badges": [
+            {"badge": award.badge.name, "awarded_at": award.awarded_at.isoformat()}
+            for award in BadgeAward.objects.filter(member=member).select_related("badge")
+        ],
+        "tier_history": [
+            {
+                "change": row.change,
+                "tier": row.tier.name if row.tier else None,
+                "changed_at": row.changed_at.isoformat(),
+            }
+            for row in TierHistory.objects.filter(member=member)
+            .select_related("tier")
+            .order_by("changed_at", "pk")
+        ],
+    }
