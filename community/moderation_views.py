@@ -4,20 +4,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community import selectors
+from community.exceptions import ModerationError
 from community.models import Category
-from community.moderation_forms import AppointModeratorForm
+from community.moderation_forms import SUSPENSION_DAYS, AppointModeratorForm, FlagForm
 from community.selectors import moderation as moderation_selectors
-from community.services import roles
+from community.services import flags, moderation, posting, roles
 from core.exceptions import DomainError
+from core.http import or_404, page_param
+from core.params import text_param
+from core.ratelimit import check_request_rate
 from members.models import User
+from members.policies import suspension_notice, visible_members
 
 T = TypeVar("T")
 
@@ -83,3 +94,237 @@ def moderator_remove(request: HttpRequest, member_id: int) -> HttpResponse:
         request, "Moderator removed." if removed else "They were not moderating there."
     )
     return redirect("moderation:moderators")
+
+
+# --- Flags ------------------------------------------------------------------------------------
+
+
+def _flag_target(member: User, kind: str, pk: int) -> tuple[str, str]:
+    """What is being flagged (a label) and where to go back to; 404 when invisible."""
+    if kind == "post":
+        post = or_404(lambda: selectors.get_post(viewer=member, post_id=pk))
+        return f"post #{post.number} in “{post.thread.title}”", post.get_absolute_url()
+    if kind == "thread":
+        thread = or_404(lambda: selectors.get_thread(viewer=member, thread_id=pk))
+        return f"the thread “{thread.title}”", thread.get_absolute_url()
+    profile = or_404(lambda: visible_members(member).get(pk=pk))
+    return f"@{profile.handle}'s profile", reverse("members:profile", args=[profile.handle])
+
+
+FLAGGERS = {
+    "post": lambda member, pk, reason, text: flags.flag_post(
+        member=member, post_id=pk, reason=reason, text=text
+    ),
+    "thread": lambda member, pk, reason, text: flags.flag_thread(
+        member=member, thread_id=pk, reason=reason, text=text
+    ),
+    "profile": lambda member, pk, reason, text: flags.flag_profile(
+        member=member, member_id=pk, reason=reason, text=text
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Flag a post, a thread or a profile: a reason, and words for "something else"."""
+    member = _member(request)
+    label, back = _flag_target(member, kind, pk)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_request_rate(request, "flag")
+            FLAGGERS[kind](member, pk, form.cleaned_data["reason"], form.cleaned_data["text"])
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, "Thanks: moderators will review it. We'll tell you what they decide."
+            )
+            return redirect(back)
+    return render(
+        request,
+        "community/moderation/flag_form.html",
+        {
+            "form": form,
+            "label": label,
+            "back": back,
+            "suspension": suspension_notice(member) if member.is_suspended else "",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- The review queue -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Flagged and held content in the moderator's categories, with one-click actions."""
+    screen = _or_404(lambda: moderation_selectors.get_review_queue_screen(viewer=request.user))
+    return render(
+        request,
+        "community/moderation/queue.html",
+        {"screen": screen, "suspension_days": SUSPENSION_DAYS},
+    )
+
+
+def _int(value: str | None) -> int | None:
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+def _until(days: int | None) -> datetime | None:
+    """A suspension's end from a number of days (0: for good)."""
+    return None if not days else timezone.now() + timedelta(days=days)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest) -> HttpResponse:
+    """One moderation action from the queue, a thread or a member page (forms, no script
+    needed): kind (post, thread, profile), id, action, reason, and what the action needs."""
+    member = _member(request)
+    data = request.POST
+    kind, action = data.get("kind", ""), data.get("action", "")
+    target = _int(data.get("id"))
+    reason = text_param(data, "reason", max_length=500)
+    back = data.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or reverse("moderation:queue")
+    handler = ACTIONS.get((kind, action))
+    if handler is None or target is None:
+        messages.error(request, "Unknown action.")
+        return redirect(back)
+    try:
+        done = handler(member, target, reason, data)
+    except (DomainError, ObjectDoesNotExist) as error:
+        message = error.message if isinstance(error, DomainError) else "That is gone."
+        messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _approve(m: User, pk: int, reason: str, data: Any) -> str:
+    moderation.approve_post(moderator=m, post_id=pk, reason=reason)
+    return "Approved: the post is up."
+
+
+def _hide(m: User, pk: int, reason: str, data: Any) -> str:
+    moderation.hide_post(moderator=m, post_id=pk, reason=reason)
+    return "Hidden: only its author and moderators see it now."
+
+
+def _delete(m: User, pk: int, reason: str, data: Any) -> str:
+    moderation.delete_flagged_post(moderator=m, post_id=pk, reason=reason)
+    return "Deleted. Restore it from the thread if that was a mistake."
+
+
+def _restore(m: User, pk: int, reason: str, data: Any) -> str:
+    moderation.restore_post(moderator=m, post_id=pk, reason=reason)
+    return "Restored."
+
+
+def _lock(m: User, pk: int, reason: str, data: Any) -> str:
+    thread = posting.set_thread_state(
+        moderator=m, thread_id=pk, is_locked=data.get("value") != "off", reason=reason
+    )
+    return "Locked." if thread.is_locked else "Unlocked."
+
+
+def _move(m: User, pk: int, reason: str, data: Any) -> str:
+    category = _int(data.get("category"))
+    if category is None:
+        raise ModerationError("Choose the category to move it to.", field="category")
+    thread = moderation.move_thread(moderator=m, thread_id=pk, category_id=category, reason=reason)
+    return f"Moved to {thread.category.name}."
+
+
+def _merge(m: User, pk: int, reason: str, data: Any) -> str:
+    into = _int(data.get("into"))
+    if into is None:
+        raise ModerationError("Give the number of the thread to merge into.", field="into")
+    moderation.merge_threads(moderator=m, thread_id=pk, into_thread_id=into, reason=reason)
+    return "Merged."
+
+
+def _dismiss_thread(m: User, pk: int, reason: str, data: Any) -> str:
+    moderation.dismiss_flags(moderator=m, thread_id=pk, reason=reason)
+    return "Flags dismissed: the thread stays as it is."
+
+
+def _dismiss_profile(m: User, pk: int, reason: str, data: Any) -> str:
+    moderation.dismiss_flags(moderator=m, member_id=pk, reason=reason)
+    return "Flags dismissed: the profile stays as it is."
+
+
+def _warn(m: User, pk: int, reason: str, data: Any) -> str:
+    about = _int(data.get("post"))
+    moderation.warn_member(moderator=m, member_id=pk, reason=reason, post_id=about)
+    return "Warning sent."
+
+
+def _suspend(m: User, pk: int, reason: str, data: Any) -> str:
+    days = _int(data.get("days"))
+    if days is None:
+        raise ModerationError("Choose how long.", field="days")
+    member = moderation.suspend_member(moderator=m, member_id=pk, reason=reason, until=_until(days))
+    return f"@{member.handle} is suspended."
+
+
+def _unsuspend(m: User, pk: int, reason: str, data: Any) -> str:
+    member = moderation.unsuspend_member(moderator=m, member_id=pk, reason=reason)
+    return f"@{member.handle} can post again."
+
+
+ACTIONS: dict[tuple[str, str], Callable[[User, int, str, Any], str]] = {
+    ("post", "approve"): _approve,
+    ("post", "hide"): _hide,
+    ("post", "delete"): _delete,
+    ("post", "restore"): _restore,
+    ("thread", "lock"): _lock,
+    ("thread", "move"): _move,
+    ("thread", "merge"): _merge,
+    ("thread", "dismiss"): _dismiss_thread,
+    ("profile", "dismiss"): _dismiss_profile,
+    ("member", "warn"): _warn,
+    ("member", "suspend"): _suspend,
+    ("member", "unsuspend"): _unsuspend,
+}
+
+
+# --- The audit log (staff) and a member's notices ---------------------------------------------
+
+
+@login_required
+@require_GET
+def audit(request: HttpRequest) -> HttpResponse:
+    filters = moderation_selectors.AuditFilters(
+        action=text_param(request.GET, "action", max_length=20),
+        actor=text_param(request.GET, "actor", max_length=40),
+        member=text_param(request.GET, "member", max_length=40),
+        category=text_param(request.GET, "category", max_length=60),
+    )
+    screen = _or_404(
+        lambda: moderation_selectors.get_audit_log_screen(
+            viewer=request.user, filters=filters, page=page_param(request.GET)
+        )
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "community/moderation/audit.html",
+        {"screen": screen, "query_string": query.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """The member's own page: suspension, moderators' messages, their flags' outcomes."""
+    screen = moderation_selectors.get_notices_screen(member=_member(request))
+    return render(request, "community/moderation/notices.html", {"screen": screen})

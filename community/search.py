@@ -40,10 +40,10 @@ def index_post(*, post_id: int) -> None:
         return
     post = (
         Post.objects.select_related("thread")
-        .only("number", "is_deleted", "thread__title")
+        .only("number", "is_deleted", "status", "thread__title")
         .get(pk=post_id)
     )
-    if post.is_deleted:
+    if post.is_deleted or post.status != Post.Status.PUBLISHED:
         Post.objects.filter(pk=post_id).update(search_vector=None)
         return
     vector: SearchVector | CombinedExpression = SearchVector("source", weight="B", config=CONFIG)

@@ -15,6 +15,7 @@ from community.notifications import thread_scope
 from community.services.notifying import notify_reaction
 from members.models import User
 from members.notifications.services import mark_scope_read
+from members.policies import ensure_not_suspended
 
 #: Views are counted in the cache and written to the thread once this many pile up.
 VIEW_FLUSH_EVERY = 10
@@ -47,6 +48,7 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
     The unique constraint decides "once" even under concurrent requests; the counter moves
     only when this call inserted the row, by an F() update, so it never double-counts.
     """
+    ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = _reactable_post(member, post_id)
@@ -64,6 +66,7 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
 @transaction.atomic
 def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
     """Take a reaction back. False when there was none."""
+    ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = policies.visible_posts(member).only("id").get(pk=post_id)
