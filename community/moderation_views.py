@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,16 +12,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import selectors
-from community.exceptions import ModerationError
+from community import moderation_actions, selectors
 from community.models import Category
 from community.moderation_forms import SUSPENSION_DAYS, AppointModeratorForm, FlagForm
 from community.selectors import moderation as moderation_selectors
-from community.services import flags, moderation, posting, roles
+from community.services import flags, roles
 from core.exceptions import DomainError
 from core.http import or_404, page_param
 from core.params import text_param
@@ -170,16 +167,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int(value: str | None) -> int | None:
-    value = value or ""
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
-
-
-def _until(days: int | None) -> datetime | None:
-    """A suspension's end from a number of days (0: for good)."""
-    return None if not days else timezone.now() + timedelta(days=days)
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest) -> HttpResponse:
@@ -188,112 +175,22 @@ def act(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     data = request.POST
     kind, action = data.get("kind", ""), data.get("action", "")
-    target = _int(data.get("id"))
+    target = moderation_actions.int_or_none(data.get("id"))
     reason = text_param(data, "reason", max_length=500)
     back = data.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
     back = back or reverse("moderation:queue")
-    handler = ACTIONS.get((kind, action))
-    if handler is None or target is None:
-        messages.error(request, "Unknown action.")
-        return redirect(back)
     try:
-        done = handler(member, target, reason, data)
+        done = moderation_actions.perform(
+            member, kind=kind, action=action, target=target, reason=reason, data=data
+        )
     except (DomainError, ObjectDoesNotExist) as error:
         message = error.message if isinstance(error, DomainError) else "That is gone."
         messages.error(request, message)
     else:
         messages.success(request, done)
     return redirect(back)
-
-
-def _approve(m: User, pk: int, reason: str, data: Any) -> str:
-    moderation.approve_post(moderator=m, post_id=pk, reason=reason)
-    return "Approved: the post is up."
-
-
-def _hide(m: User, pk: int, reason: str, data: Any) -> str:
-    moderation.hide_post(moderator=m, post_id=pk, reason=reason)
-    return "Hidden: only its author and moderators see it now."
-
-
-def _delete(m: User, pk: int, reason: str, data: Any) -> str:
-    moderation.delete_flagged_post(moderator=m, post_id=pk, reason=reason)
-    return "Deleted. Restore it from the thread if that was a mistake."
-
-
-def _restore(m: User, pk: int, reason: str, data: Any) -> str:
-    moderation.restore_post(moderator=m, post_id=pk, reason=reason)
-    return "Restored."
-
-
-def _lock(m: User, pk: int, reason: str, data: Any) -> str:
-    thread = posting.set_thread_state(
-        moderator=m, thread_id=pk, is_locked=data.get("value") != "off", reason=reason
-    )
-    return "Locked." if thread.is_locked else "Unlocked."
-
-
-def _move(m: User, pk: int, reason: str, data: Any) -> str:
-    category = _int(data.get("category"))
-    if category is None:
-        raise ModerationError("Choose the category to move it to.", field="category")
-    thread = moderation.move_thread(moderator=m, thread_id=pk, category_id=category, reason=reason)
-    return f"Moved to {thread.category.name}."
-
-
-def _merge(m: User, pk: int, reason: str, data: Any) -> str:
-    into = _int(data.get("into"))
-    if into is None:
-        raise ModerationError("Give the number of the thread to merge into.", field="into")
-    moderation.merge_threads(moderator=m, thread_id=pk, into_thread_id=into, reason=reason)
-    return "Merged."
-
-
-def _dismiss_thread(m: User, pk: int, reason: str, data: Any) -> str:
-    moderation.dismiss_flags(moderator=m, thread_id=pk, reason=reason)
-    return "Flags dismissed: the thread stays as it is."
-
-
-def _dismiss_profile(m: User, pk: int, reason: str, data: Any) -> str:
-    moderation.dismiss_flags(moderator=m, member_id=pk, reason=reason)
-    return "Flags dismissed: the profile stays as it is."
-
-
-def _warn(m: User, pk: int, reason: str, data: Any) -> str:
-    about = _int(data.get("post"))
-    moderation.warn_member(moderator=m, member_id=pk, reason=reason, post_id=about)
-    return "Warning sent."
-
-
-def _suspend(m: User, pk: int, reason: str, data: Any) -> str:
-    days = _int(data.get("days"))
-    if days is None:
-        raise ModerationError("Choose how long.", field="days")
-    member = moderation.suspend_member(moderator=m, member_id=pk, reason=reason, until=_until(days))
-    return f"@{member.handle} is suspended."
-
-
-def _unsuspend(m: User, pk: int, reason: str, data: Any) -> str:
-    member = moderation.unsuspend_member(moderator=m, member_id=pk, reason=reason)
-    return f"@{member.handle} can post again."
-
-
-ACTIONS: dict[tuple[str, str], Callable[[User, int, str, Any], str]] = {
-    ("post", "approve"): _approve,
-    ("post", "hide"): _hide,
-    ("post", "delete"): _delete,
-    ("post", "restore"): _restore,
-    ("thread", "lock"): _lock,
-    ("thread", "move"): _move,
-    ("thread", "merge"): _merge,
-    ("thread", "dismiss"): _dismiss_thread,
-    ("profile", "dismiss"): _dismiss_profile,
-    ("member", "warn"): _warn,
-    ("member", "suspend"): _suspend,
-    ("member", "unsuspend"): _unsuspend,
-}
 
 
 # --- The audit log (staff) and a member's notices ---------------------------------------------

@@ -383,6 +383,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Moderation's "what is it about" choices share one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "community.models.Thread.Kind",
+        "ModerationTargetEnum": ["post", "thread", "profile"],
+        "ModerationActionTargetEnum": ["post", "thread", "profile", "member"],
+    },
 }
 
 # --- Internationalisation, static and media -------------------------------------------------

@@ -33,6 +33,7 @@ from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
 from core.api import BodySerializer, IdOrSlugField, or_400, page_link
+from core.ratelimit import check_request_rate
 
 
 class ThreadListApi(APIView):
@@ -131,6 +132,7 @@ class ThreadListApi(APIView):
         serializer = self.InputSerializer(data=request.data, context={"viewer": member})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        check_request_rate(request, "post")
         thread = posting.create_thread(
             author=member,
             category_id=data["category"].pk,
@@ -230,6 +232,7 @@ class ThreadPostListApi(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        check_request_rate(request, "post")
         post = posting.reply(
             author=_member(request), thread_id=thread_id, body=serializer.validated_data["body"]
         )
