@@ -1,9 +1,18 @@
 from typing import Any
 
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
 
-from community.models import Category, CategoryModerator, ModerationAction, Post, Thread
+from community import search
+from community.models import (
+    BlockedDomain,
+    Category,
+    CategoryModerator,
+    ModerationAction,
+    Post,
+    Thread,
+)
 from community.services import roles
 from members.models import User
 
@@ -63,7 +72,15 @@ class ModerationActionAdmin(admin.ModelAdmin[ModerationAction]):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin[Category]):
-    list_display = ("name", "slug", "access", "minimum_tier", "position", "thread_count")
+    list_display = (
+        "name",
+        "slug",
+        "access",
+        "minimum_tier",
+        "default_kind",
+        "position",
+        "thread_count",
+    )
     list_editable = ("position",)
     list_filter = ("access",)
     prepopulated_fields = {"slug": ("name",)}
@@ -79,17 +96,44 @@ class ThreadAdmin(admin.ModelAdmin[Thread]):
     raw_id_fields = ("author", "last_poster", "solution")
     readonly_fields = ("post_count", "view_count", "created_at", "last_activity_at")
 
+    def save_model(
+        self, request: HttpRequest, obj: Thread, form: ModelForm[Thread], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        opening = Post.objects.filter(thread=obj, number=1).values_list("pk", flat=True)
+        search.index_posts(list(opening))  # a renamed thread is found by its new title
+
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin[Post]):
     list_display = ("id", "thread", "number", "author", "created_at", "is_deleted")
     list_filter = ("is_deleted",)
     raw_id_fields = ("thread", "author")
+    # The text is edited on the site (rendered, sanitised, its history kept), not here.
     readonly_fields = (
+        "source",
         "html",
         "search_vector",
         "like_count",
         "thanks_count",
         "insightful_count",
         "laugh_count",
+        # Held and hidden posts are approved in the review queue (audited), not here.
+        "status",
+        "status_reason",
     )
+
+    def save_model(
+        self, request: HttpRequest, obj: Post, form: ModelForm[Post], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        search.index_post(post_id=obj.pk)  # deleted or restored here: out of or back in search
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(admin.ModelAdmin[BlockedDomain]):
+    """Domains staff keep out: a post linking to one (or a subdomain) waits for review."""
+
+    list_display = ("domain", "note", "created_at")
+    search_fields = ("domain", "note")
+    fields = ("domain", "note")

@@ -58,3 +58,9 @@ class ModerationError(DomainError):
     into itself...)."""
 
     code = "moderation_invalid"
+
+
+class UploadLimitError(DomainError):
+    """The member uploaded as many images as an hour allows."""
+
+    code = "upload_limit"

@@ -26,6 +26,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG, Django's debug 404/500 pages (tracebacks): `make run DEV=1`. Off (the default),
+# a DEBUG run still shows Hearth's own error pages, as a member sees them (`make run`).
+DEBUG_PAGES = env.bool("DEBUG_PAGES", default=False)
 VAR_DIR = Path(env.str("HEARTH_VAR_DIR", default=str(BASE_DIR / "var")))
 
 _INSECURE_KEY_PREFIX = "django-insecure-"
@@ -45,6 +48,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Hearth")
 # The benchmark's floor page (/bench/floor/); only `make bench` turns it on.
 BENCH_FLOOR = env.bool("HEARTH_BENCH_FLOOR", default=False)
+# Visitors' pages served whole from the cache, retired by every write (core/page_cache.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Applications ---------------------------------------------------------------------------
@@ -93,6 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Inside the rest, so it sees Django's debug pages (DEBUG without DEBUG_PAGES) and the user.
+    "core.middleware.MemberErrorPagesMiddleware",
+    # Last: serves visitors' pages from the cache once the view is known (core/page_cache.py).
+    "core.page_cache.VisitorPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

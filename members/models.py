@@ -25,12 +25,30 @@ from members.validators import (
 
 
 class Tier(models.Model):
-    """A VIP tier. Higher rank is more senior; thresholds and perks arrive with loyalty."""
+    """A VIP tier. Higher rank is more senior.
+
+    A tier with a points threshold is earned: a member reaches it with that many points over
+    the last 12 months (and, if set, that many days of membership), and keeps it until they
+    fall below 90% of it (members.loyalty.tiers). A tier without a threshold is only ever
+    granted by staff (TierGrant).
+    """
 
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True)
     description = models.TextField(blank=True)
+    points_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Points over the last 12 months that earn this tier. Empty: granted by "
+        "staff only.",
+    )
+    minimum_tenure_days = models.PositiveIntegerField(
+        default=0, help_text="Days of membership needed as well as the points (0: none)."
+    )
+    perks = models.TextField(
+        blank=True, help_text="What members of this tier get, one perk a line (shown to members)."
+    )
 
     class Meta:
         ordering = ["rank"]
@@ -408,3 +426,8 @@ class UnsubscribeFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.kind} {self.choice}"
+
+
+# The loyalty models (ledger, rules, badges, tier history) live in members.loyalty.models;
+# importing it here registers them with the members app (at the end: they name User and Tier).
+import members.loyalty.models  # noqa: E402, F401  # imported for its models, see above

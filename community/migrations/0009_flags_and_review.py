@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0007_moderation'),
+        ('community', '0008_merge_moderation_uploads_fulltext'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

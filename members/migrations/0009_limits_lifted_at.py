@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_moderator_role'),
+        ('members', '0008_merge_moderator_role_loyalty'),
     ]
 
     operations = [
