@@ -54,6 +54,12 @@ def _connect_forum_notifications() -> None:
         "post", notifications.resolve_posts, batch=notifications.resolve_posts_for_members
     )
     hooks.register_target_resolver("thread", notifications.resolve_threads)
+    # Moderation: flaggers hear the outcome; members hear of warnings, suspensions and what
+    # happened to their posts (the notices page).
+    for kind in notifications.MODERATION_KINDS:
+        register_kind(kind)
+    hooks.register_target_resolver("flag", notifications.resolve_flags)
+    hooks.register_target_resolver("moderation", notifications.resolve_notices)
     # Unsubscribe pages offer to mute the thread (or its category) an email was about.
     hooks.register_scope_muter("thread", notifications.ThreadMuter())
     # The digest: what happened to the member's posts, new threads, questions to answer.

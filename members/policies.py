@@ -70,9 +70,9 @@ def is_suspended(viewer: Viewer) -> bool:
     return isinstance(viewer, User) and viewer.is_suspended
 
 
-def suspension_notice(member: User) -> str:
-    """Why and until when the member is suspended, in their own time zone."""
-    if member.suspended_until is None:
+def suspension_notice(member: Viewer) -> str:
+    """Why and until when the member is suspended, in their own time zone ("" when not)."""
+    if not isinstance(member, User) or not member.is_suspended or member.suspended_until is None:
         return ""
     if member.is_suspended_for_good:
         until = "until a moderator lifts it"
