@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from core import health, violation_reports
+from core.api_reference import get_api_reference
 from core.email_events import parse_events, signature_is_valid
 from core.exceptions import ConflictError
 from core.forms import OutboxFilterForm
@@ -24,6 +25,12 @@ from core.services import record_email_events, resend_delivery
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API reference, read from the OpenAPI schema (see core.api_reference)."""
+    return render(request, "core/api_docs.html", {"reference": get_api_reference()})
 
 
 @require_GET
