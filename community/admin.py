@@ -1,9 +1,66 @@
+from typing import Any
+
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from community import search
-from community.models import Category, Post, Thread
+from community.models import Category, CategoryModerator, ModerationAction, Post, Thread
+from community.services import roles
+from members.models import User
+
+
+@admin.register(CategoryModerator)
+class CategoryModeratorAdmin(admin.ModelAdmin[CategoryModerator]):
+    """Staff appoint and remove category moderators here too; both go through the same
+    audited services as the moderators page."""
+
+    list_display = ("member", "category", "appointed_at")
+    list_filter = ("category",)
+    raw_id_fields = ("member",)
+    fields = ("member", "category")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # appoint or remove; there is nothing to change on a row
+
+    def save_model(
+        self, request: HttpRequest, obj: CategoryModerator, form: Any, change: bool
+    ) -> None:
+        assert isinstance(request.user, User)  # noqa: S101  # the admin requires a user
+        roles.appoint_moderator(
+            actor=request.user, member_id=obj.member_id, category_id=obj.category_id
+        )
+        saved = CategoryModerator.objects.get(member_id=obj.member_id, category_id=obj.category_id)
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: CategoryModerator) -> None:
+        assert isinstance(request.user, User)  # noqa: S101  # the admin requires a user
+        roles.remove_moderator(
+            actor=request.user, member_id=obj.member_id, category_id=obj.category_id
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin[ModerationAction]):
+    """The audit log, read-only: rows are written by the moderation services alone."""
+
+    list_display = ("created_at", "actor", "action", "target", "reason")
+    list_filter = ("action", "category")
+    search_fields = ("target", "reason", "actor__handle", "member__handle")
+    raw_id_fields = ("actor", "member", "thread", "post", "category")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Category)

@@ -340,3 +340,94 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} read {self.thread_id} to {self.last_read_number}"
+
+
+class CategoryModerator(models.Model):
+    """A member who moderates one category (forum-wide moderators are members.User's role).
+
+    Written only by community.services.moderation (appoint/remove), which keeps the
+    member's `moderates_categories` flag in step.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="moderators")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderated_categories",
+        db_index=False,  # indexed by the unique (member, category) constraint
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "category"], name="category_moderator_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} moderates {self.category_id}"
+
+
+class ModerationAction(models.Model):
+    """The audit log: one row per moderator or staff action (who, what, on what, why,
+    when; before and after where content changed). Append-only; written by the moderation
+    services in the same transaction as the change it records."""
+
+    class Action(models.TextChoices):
+        APPOINT_MODERATOR = "appoint_moderator", "Appointed a moderator"
+        REMOVE_MODERATOR = "remove_moderator", "Removed a moderator"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
+        PIN_GLOBALLY = "pin_globally", "Pinned on Latest"
+        UNPIN_GLOBALLY = "unpin_globally", "Unpinned from Latest"
+        LOCK = "lock", "Locked"
+        UNLOCK = "unlock", "Unlocked"
+        EDIT_POST = "edit_post", "Edited a post"
+        EDIT_THREAD = "edit_thread", "Edited a thread"
+        DELETE_POST = "delete_post", "Deleted a post"
+        RESTORE_POST = "restore_post", "Restored a post"
+        HIDE_POST = "hide_post", "Hid a post"
+        APPROVE_POST = "approve_post", "Approved a post"
+        DISMISS_FLAGS = "dismiss_flags", "Dismissed flags"
+        MOVE_THREAD = "move_thread", "Moved a thread"
+        MERGE_THREADS = "merge_threads", "Merged threads"
+        WARN = "warn", "Warned a member"
+        SUSPEND = "suspend", "Suspended a member"
+        UNSUSPEND = "unsuspend", "Lifted a suspension"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_history",
+        help_text="The member acted on, or the author of the content acted on.",
+    )
+    target = models.CharField(max_length=200, help_text="What was acted on, as it read then.")
+    reason = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="moderation_action_recent"),
+            models.Index(fields=["member", "-created_at"], name="moderation_action_member"),
+            models.Index(fields=["actor", "-created_at"], name="moderation_action_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} on {self.target}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from community.models import Category, Post, Thread
+from community.models import Category, CategoryModerator, Post, Thread
 from members.models import User
 from members.policies import Viewer, is_member
+from members.policies import is_moderator as is_forum_moderator
 
 
 def _tier_rank(viewer: Viewer) -> int | None:
@@ -21,13 +22,13 @@ def category_access_filter(viewer: Viewer, prefix: str = "") -> Q:
     """A Q over Category (or, with prefix "category__", over a relation to it).
 
     Visitors and accounts that are not members yet (unverified email) get public
-    categories only; members add members-only ones and the tiers up to theirs; staff who
-    are members see everything.
+    categories only; members add members-only ones and the tiers up to theirs, and the
+    categories they moderate; staff and forum-wide moderators who are members see everything.
     """
     public = Q(**{f"{prefix}access": Category.Access.PUBLIC})
     if not is_member(viewer):
         return public
-    if isinstance(viewer, User) and viewer.is_staff:
+    if is_forum_moderator(viewer):  # staff and forum-wide moderators
         return Q()
     allowed = public | Q(**{f"{prefix}access": Category.Access.MEMBERS})
     rank = _tier_rank(viewer)
@@ -35,6 +36,9 @@ def category_access_filter(viewer: Viewer, prefix: str = "") -> Q:
         allowed |= Q(
             **{f"{prefix}access": Category.Access.TIER, f"{prefix}minimum_tier__rank__lte": rank}
         )
+    moderated = moderated_category_ids(viewer)
+    if moderated:
+        allowed |= Q(**{f"{prefix}pk__in": sorted(moderated)})
     return allowed
 
 
@@ -59,9 +63,9 @@ def can_view_category(viewer: Viewer, category: Category) -> bool:
         return True
     if not is_member(viewer):
         return False
-    if isinstance(viewer, User) and viewer.is_staff:
+    if is_forum_moderator(viewer) or category.access == Category.Access.MEMBERS:
         return True
-    if category.access == Category.Access.MEMBERS:
+    if category.pk in moderated_category_ids(viewer):
         return True
     rank = _tier_rank(viewer)
     return (
@@ -71,10 +75,48 @@ def can_view_category(viewer: Viewer, category: Category) -> bool:
     )
 
 
-def is_moderator(viewer: Viewer) -> bool:
-    """Staff who are members (email verified) moderate for now; a moderator role arrives with
-    the moderation capability."""
-    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
+def moderated_category_ids(viewer: Viewer) -> frozenset[int]:
+    """The categories a category moderator looks after, loaded once per request (cached on
+    the user object). No query for anyone who moderates no category."""
+    if not isinstance(viewer, User) or not viewer.moderates_categories:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(viewer, "_moderated_category_ids", None)
+    if cached is None:
+        cached = frozenset(
+            CategoryModerator.objects.filter(member=viewer).values_list("category_id", flat=True)
+        )
+        viewer._moderated_category_ids = cached  # type: ignore[attr-defined]  # per-request memo
+    return cached
+
+
+def can_moderate(viewer: Viewer, category: Category | int) -> bool:
+    """The one moderation rule: forum-wide moderators and staff everywhere; category
+    moderators (members) in their own categories only."""
+    if is_forum_moderator(viewer):
+        return True
+    if not is_member(viewer):
+        return False
+    category_id = category if isinstance(category, int) else category.pk
+    return category_id in moderated_category_ids(viewer)
+
+
+def can_moderate_everywhere(viewer: Viewer) -> bool:
+    """Forum-wide moderators and staff: global pins, profiles, suspensions."""
+    return is_forum_moderator(viewer)
+
+
+def moderates_anything(viewer: Viewer) -> bool:
+    """Whether the viewer has a review queue at all (forum-wide or some category)."""
+    return is_forum_moderator(viewer) or (
+        is_member(viewer) and bool(moderated_category_ids(viewer))
+    )
+
+
+def moderation_scope(viewer: Viewer, prefix: str = "") -> Q:
+    """A Q limiting rows (Category, or via `prefix`) to what the viewer moderates."""
+    if is_forum_moderator(viewer):
+        return Q()
+    return Q(**{f"{prefix}pk__in": sorted(moderated_category_ids(viewer))})
 
 
 def can_post(viewer: Viewer) -> bool:
@@ -84,7 +126,7 @@ def can_post(viewer: Viewer) -> bool:
 
 def can_reply(viewer: Viewer, thread: Thread) -> bool:
     """Whether the viewer may reply: an open thread (or a moderator) they may see."""
-    return (not thread.is_locked or is_moderator(viewer)) and can_view_category(
+    return (not thread.is_locked or can_moderate(viewer, thread.category_id)) and can_view_category(
         viewer, thread.category
     )
 
@@ -93,14 +135,14 @@ def can_edit_post(viewer: Viewer, post: Post) -> bool:
     """A live post: its author while the thread is open, or a moderator."""
     if post.is_deleted:
         return False
-    return is_moderator(viewer) or (
+    return can_moderate(viewer, post.thread.category_id) or (
         isinstance(viewer, User) and post.author_id == viewer.pk and not post.thread.is_locked
     )
 
 
 def can_edit_thread(viewer: Viewer, thread: Thread) -> bool:
     """The author while the thread is open, or a moderator."""
-    return is_moderator(viewer) or (
+    return can_moderate(viewer, thread.category_id) or (
         isinstance(viewer, User) and thread.author_id == viewer.pk and not thread.is_locked
     )
 
@@ -108,20 +150,25 @@ def can_edit_thread(viewer: Viewer, thread: Thread) -> bool:
 def can_delete_post(viewer: Viewer, post: Post) -> bool:
     """A live post: its author or a moderator."""
     return not post.is_deleted and (
-        is_moderator(viewer) or (isinstance(viewer, User) and post.author_id == viewer.pk)
+        can_moderate(viewer, post.thread.category_id)
+        or (isinstance(viewer, User) and post.author_id == viewer.pk)
     )
 
 
 def can_see_history(viewer: Viewer, post: Post) -> bool:
     """The author and moderators see prior versions of a post."""
-    return is_moderator(viewer) or (isinstance(viewer, User) and post.author_id == viewer.pk)
+    return can_moderate(viewer, post.thread.category_id) or (
+        isinstance(viewer, User) and post.author_id == viewer.pk
+    )
 
 
 def can_accept_answer(viewer: Viewer, thread: Thread) -> bool:
     """The asker, or a moderator, marks the accepted answer of a question."""
     if thread.kind != Thread.Kind.QUESTION:
         return False
-    return is_moderator(viewer) or (isinstance(viewer, User) and thread.author_id == viewer.pk)
+    return can_moderate(viewer, thread.category_id) or (
+        isinstance(viewer, User) and thread.author_id == viewer.pk
+    )
 
 
 def members_who_can_view(category: Category) -> QuerySet[User]:
@@ -133,7 +180,12 @@ def members_who_can_view(category: Category) -> QuerySet[User]:
     members = members.filter(has_verified_email=True)  # is_member(): verified accounts
     if category.access == Category.Access.MEMBERS:
         return members
+    moderators = (
+        Q(is_staff=True)
+        | Q(is_moderator=True)
+        | Q(pk__in=CategoryModerator.objects.filter(category=category).values("member_id"))
+    )
     minimum = category.minimum_tier
     if minimum is None:
-        return members.filter(is_staff=True)
-    return members.filter(Q(is_staff=True) | Q(tier__rank__gte=minimum.rank))
+        return members.filter(moderators)
+    return members.filter(moderators | Q(tier__rank__gte=minimum.rank))

@@ -21,6 +21,7 @@ from community.selectors import ListFilter, ThreadFilters
 from community.services import engagement, posting
 from core.exceptions import DomainError
 from core.http import or_404, page_param
+from core.page_cache import visitor_cacheable
 from core.params import text_param
 from members.models import User
 
@@ -64,16 +65,19 @@ def _thread_list(request: HttpRequest, *, category: str = "") -> HttpResponse:
     return render(request, "community/thread_list.html", {"screen": screen})
 
 
+@visitor_cacheable
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
     return _thread_list(request)
 
 
+@visitor_cacheable
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _thread_list(request, category=slug)
 
 
+@visitor_cacheable
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
     screen = selectors.get_category_list_screen(viewer=request.user)
@@ -117,6 +121,13 @@ def thread_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> bool:
+    """A visitor served the thread from the page cache still counts as a view."""
+    engagement.record_view(thread_id=thread_id)
+    return True
+
+
+@visitor_cacheable(on_hit=_count_cached_view)
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     screen = or_404(
@@ -334,13 +345,19 @@ def thread_moderate(request: HttpRequest, thread_id: int) -> HttpResponse:
         return redirect(back)
     value = request.POST.get("value") == "on"
     try:
-        posting.set_thread_state(moderator=_member(request), thread_id=thread_id, **{flag: value})
+        posting.set_thread_state(
+            moderator=_member(request),
+            thread_id=thread_id,
+            reason=text_param(request.POST, "reason", max_length=500),
+            **{flag: value},
+        )
     except DomainError as error:  # not a moderator: the tools do not exist for them
         raise Http404(error.message) from error
     messages.success(request, "Thread updated.")
     return redirect(back)
 
 
+@visitor_cacheable
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)

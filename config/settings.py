@@ -48,6 +48,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Hearth")
 # The benchmark's floor page (/bench/floor/); only `make bench` turns it on.
 BENCH_FLOOR = env.bool("HEARTH_BENCH_FLOOR", default=False)
+# Visitors' pages served whole from the cache, retired by every write (core/page_cache.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Applications ---------------------------------------------------------------------------
@@ -96,8 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Innermost, so it sees Django's debug pages (DEBUG without DEBUG_PAGES) and has the user.
+    # Inside the rest, so it sees Django's debug pages (DEBUG without DEBUG_PAGES) and the user.
     "core.middleware.MemberErrorPagesMiddleware",
+    # Last: serves visitors' pages from the cache once the view is known (core/page_cache.py).
+    "core.page_cache.VisitorPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

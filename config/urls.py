@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", core_views.api_docs, name="api-docs"),
     path("", include("members.urls")),
     path("", include("community.urls")),
+    path("moderation/", include("community.moderation_urls")),
     path("", include("events.urls")),
     path("", include("core.urls")),
 ]

@@ -149,7 +149,7 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
     thread = get_thread(viewer=viewer, thread_id=thread_id)
     pages = page_count(thread)
     state = get_reader_state(viewer=viewer, thread=thread)
-    can_moderate = policies.is_moderator(viewer)
+    can_moderate = policies.can_moderate(viewer, thread.category_id)
     permissions = ThreadPermissions(
         can_reply=is_member(viewer) and policies.can_reply(viewer, thread),
         can_post=policies.can_post(viewer),

@@ -13,6 +13,7 @@ from community.exceptions import InvalidLevelError, ReactionNotAllowedError
 from community.models import Post, Reaction, ReadState, Subscription, Thread
 from community.notifications import thread_scope
 from community.services.notifying import notify_reaction
+from core import page_cache
 from members.models import User
 from members.notifications.services import mark_scope_read
 
@@ -191,7 +192,9 @@ def record_view(*, thread_id: int) -> None:
         pending = cache.incr(key)
     if pending >= VIEW_FLUSH_EVERY:
         cache.decr(key, pending)
-        Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
+        # Approximate by design: a visitor's cached page may show the count a minute late.
+        with page_cache.quiet():
+            Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
 
 
 def forget_reactions_of(member: User) -> None:

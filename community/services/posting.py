@@ -16,7 +16,8 @@ from community.exceptions import (
     PostingNotAllowedError,
     ThreadLockedError,
 )
-from community.models import Category, Post, PostRevision, Thread
+from community.models import Category, ModerationAction, Post, PostRevision, Thread
+from community.services.audit import record_action
 from community.services.notifying import notify_answer_accepted
 from community.services.post_effects import (
     PostWritten,
@@ -125,7 +126,7 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
         .select_related("category")
         .get(pk__in=visible.values("pk"))
     )
-    if thread.is_locked and not policies.is_moderator(author):
+    if thread.is_locked and not policies.can_moderate(author, thread.category_id):
         raise ThreadLockedError("This thread is locked; it takes no new replies.")
     clean_body = _clean_body(body)
     last = Post.objects.filter(thread=thread).order_by("-number").only("author", "source").first()
@@ -167,6 +168,18 @@ def edit_post(*, editor: User, post_id: int, body: str) -> Post:
     if clean_body == post.source:
         return post
     PostRevision.objects.create(post=post, source=post.source, html=post.html, edited_by=editor)
+    if post.author_id != editor.pk:  # a moderator's edit: audited, with before and after
+        record_action(
+            actor=editor,
+            action=ModerationAction.Action.EDIT_POST,
+            target=_post_label(post),
+            category=post.thread.category_id,
+            thread=post.thread,
+            post=post,
+            member=post.author_id,
+            before={"source": post.source},
+            after={"source": clean_body},
+        )
     rendered, mentioned = render_with_mentions(clean_body)
     post.source, post.html = clean_body, rendered.html
     post.edited_at = timezone.now()
@@ -185,10 +198,25 @@ def edit_thread(
     thread = policies.visible_threads(editor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_edit_thread(editor, thread):
         raise NotAllowedError("Only the author (while it is open) or a moderator can edit this.")
+    topics = list(topics) if topics is not None else None
+    before_title = thread.title
+    before_topics = sorted(thread.topics.values_list("slug", flat=True))
     thread.title = _clean_title(title)
     thread.save(update_fields=["title"])
     if topics is not None:
         thread.topics.set(topics)
+    if thread.author_id != editor.pk:  # a moderator's edit: audited, with before and after
+        after_topics = sorted(t.slug for t in topics) if topics is not None else before_topics
+        record_action(
+            actor=editor,
+            action=ModerationAction.Action.EDIT_THREAD,
+            target=f"thread “{before_title}”",
+            category=thread.category_id,
+            thread=thread,
+            member=thread.author_id,
+            before={"title": before_title, "topics": before_topics},
+            after={"title": thread.title, "topics": after_topics},
+        )
     opening = Post.objects.filter(thread=thread, number=1).values_list("pk", flat=True).first()
     if opening:
         search.index_post(post_id=opening)
@@ -196,7 +224,7 @@ def edit_thread(
 
 
 @transaction.atomic
-def delete_post(*, actor: User, post_id: int) -> Post:
+def delete_post(*, actor: User, post_id: int, reason: str = "") -> Post:
     """Soft-delete: the post stays in place, shown as deleted; its text is kept for history.
 
     An accepted answer that is deleted stops being the answer.
@@ -206,6 +234,19 @@ def delete_post(*, actor: User, post_id: int) -> Post:
         raise NotAllowedError("Only the author or a moderator can delete this post.")
     post.is_deleted, post.deleted_at = True, timezone.now()
     post.save(update_fields=["is_deleted", "deleted_at"])
+    if post.author_id != actor.pk:  # a moderator's delete: audited (restore undoes it)
+        record_action(
+            actor=actor,
+            action=ModerationAction.Action.DELETE_POST,
+            target=_post_label(post),
+            category=post.thread.category_id,
+            thread=post.thread,
+            post=post,
+            member=post.author_id,
+            reason=reason,
+            before={"is_deleted": False},
+            after={"is_deleted": True},
+        )
     after_post_deleted(post=post, actor=actor)
     return post
 
@@ -252,11 +293,15 @@ def set_thread_state(
     is_pinned: bool | None = None,
     is_pinned_globally: bool | None = None,
     is_locked: bool | None = None,
+    reason: str = "",
 ) -> Thread:
-    """Pin (in the category or everywhere) or lock a thread. Moderators only."""
-    if not policies.is_moderator(moderator):
+    """Pin (in the category or everywhere) or lock a thread: moderators of its category
+    (pinning on Latest: forum-wide ones). One audit row per call that changes something."""
+    thread = policies.visible_threads(moderator).select_for_update(of=("self",)).get(pk=thread_id)
+    if not policies.can_moderate(moderator, thread.category_id):
         raise NotAllowedError("Only moderators can pin or lock threads.")
-    thread = Thread.objects.select_for_update().get(pk=thread_id)
+    if is_pinned_globally is not None and not policies.can_moderate_everywhere(moderator):
+        raise NotAllowedError("Only forum-wide moderators pin a thread on Latest.")
     changes = {
         name: value
         for name, value in (
@@ -266,8 +311,35 @@ def set_thread_state(
         )
         if value is not None
     }
+    changes = {name: value for name, value in changes.items() if getattr(thread, name) != value}
+    if not changes:
+        return thread
+    before = {name: getattr(thread, name) for name in changes}
     for name, value in changes.items():
         setattr(thread, name, value)
-    if changes:
-        thread.save(update_fields=list(changes))
+    thread.save(update_fields=list(changes))
+    name, value = next(iter(changes.items()))
+    record_action(
+        actor=moderator,
+        action=THREAD_STATE_ACTIONS[name][value],
+        target=f"thread “{thread.title}”",
+        category=thread.category_id,
+        thread=thread,
+        member=thread.author_id,
+        reason=reason,
+        before=before,
+        after=changes,
+    )
     return thread
+
+
+Action = ModerationAction.Action
+THREAD_STATE_ACTIONS = {
+    "is_pinned": {True: Action.PIN, False: Action.UNPIN},
+    "is_pinned_globally": {True: Action.PIN_GLOBALLY, False: Action.UNPIN_GLOBALLY},
+    "is_locked": {True: Action.LOCK, False: Action.UNLOCK},
+}
+
+
+def _post_label(post: Post) -> str:
+    return f"post #{post.number} in “{post.thread.title}”"

@@ -178,6 +178,7 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         ("/events/new/", 200),
         (f"/events/{forum['event_id']}/edit/", 200),
         (f"/events/{forum['event_id']}/host/", 200),
+        ("/moderation/moderators/", 200),
         ("/staff/outbox/", 200),
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
     ]

@@ -33,8 +33,10 @@ from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
 from core.api import BodySerializer, IdOrSlugField, or_400, page_link
+from core.page_cache import visitor_cacheable
 
 
+@visitor_cacheable
 class ThreadListApi(APIView):
     """Threads, newest activity first (GET, cursor-paginated), or start one (POST)."""
 
@@ -142,6 +144,7 @@ class ThreadListApi(APIView):
         return Response(_thread_detail(request, thread.pk), status=status.HTTP_201_CREATED)
 
 
+@visitor_cacheable
 class ThreadDetailApi(APIView):
     """One thread (GET, counts a view) or its new title and topics (PATCH: author, moderator)."""
 
@@ -175,6 +178,7 @@ class ThreadDetailApi(APIView):
         return Response(_thread_detail(request, thread.pk))
 
 
+@visitor_cacheable
 class ThreadPostListApi(APIView):
     """A thread's posts in number order (GET, by page of numbers), or a reply (POST)."""
 
