@@ -65,7 +65,15 @@ class ModerationActionAdmin(admin.ModelAdmin[ModerationAction]):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin[Category]):
-    list_display = ("name", "slug", "access", "minimum_tier", "position", "thread_count")
+    list_display = (
+        "name",
+        "slug",
+        "access",
+        "minimum_tier",
+        "default_kind",
+        "position",
+        "thread_count",
+    )
     list_editable = ("position",)
     list_filter = ("access",)
     prepopulated_fields = {"slug": ("name",)}

@@ -168,6 +168,9 @@ DISCUSSIONS = [
     ),
 ]
 
+#: Categories whose new threads start as questions (Category.default_kind).
+QUESTION_CATEGORIES = {"help"}
+
 
 def _categories() -> dict[str, Category]:
     tiers = {tier.slug: tier for tier in Tier.objects.all()}
@@ -182,6 +185,10 @@ def _categories() -> dict[str, Category]:
                 "position": position,
                 "access": access,
                 "minimum_tier": tiers.get(tier or ""),
+                # The help category is meant for questions: its new threads start as one.
+                "default_kind": (
+                    Thread.Kind.QUESTION if slug in QUESTION_CATEGORIES else Thread.Kind.DISCUSSION
+                ),
             },
         )
     return categories

@@ -35,3 +35,9 @@ class InvalidLevelError(DomainError):
     """Not one of the notification levels."""
 
     code = "invalid_level"
+
+
+class UploadLimitError(DomainError):
+    """The member uploaded as many images as an hour allows."""
+
+    code = "upload_limit"

@@ -21,6 +21,13 @@ def page_of_post(number: int) -> int:
     return max((number + POSTS_PER_PAGE - 1) // POSTS_PER_PAGE, 1)
 
 
+class ThreadKind(models.TextChoices):
+    """What a thread is (Thread.Kind): a discussion, or a question that can be solved."""
+
+    DISCUSSION = "discussion", "Discussion"
+    QUESTION = "question", "Question"
+
+
 class Category(models.Model):
     """A place for threads, with an access level decided by community.policies."""
 
@@ -41,6 +48,12 @@ class Category(models.Model):
         Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="categories"
     )
     thread_count = models.PositiveIntegerField(default=0, editable=False)
+    default_kind = models.CharField(
+        max_length=10,
+        choices=ThreadKind.choices,
+        default=ThreadKind.DISCUSSION,
+        help_text="The kind a new thread here starts as (a help category: Question).",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -61,9 +74,7 @@ class Category(models.Model):
 
 
 class Thread(models.Model):
-    class Kind(models.TextChoices):
-        DISCUSSION = "discussion", "Discussion"
-        QUESTION = "question", "Question"
+    Kind = ThreadKind
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DISCUSSION)
@@ -431,3 +442,31 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_id} on {self.target}"
+
+
+class UploadedImage(models.Model):
+    """An image a member put into a post: checked and re-encoded without metadata
+    (core.images), stored under MEDIA_ROOT and embedded by its own URL, the only kind of
+    image a post may show (core.markdown.images). It outlives its owner's account, as their
+    posts do."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_images",
+    )
+    file = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The hourly upload limit counts a member's recent images.
+            models.Index(fields=["owner", "-created_at"], name="uploaded_image_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.file.name)

@@ -6,6 +6,7 @@ API twin reads the same one); a write is one service call, then a redirect.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import selectors
+from community import composer, selectors
 from community.forms import PostEditForm, ReplyForm, SearchForm, ThreadForm
 from community.models import Thread, page_of_post
 from community.pagination import decode_cursor
@@ -93,12 +94,13 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         category_slug=text_param(request.GET, "category", max_length=60),
         kind=request.GET.get("kind", ""),
     )
+    step = composer.composer_step(request, member) if request.method == "POST" else None
     form = ThreadForm(
-        request.POST or None,
+        step.data if step else None,
         categories=screen.categories,
         initial={"category": screen.initial_category, "kind": screen.initial_kind},
     )
-    if request.method == "POST" and form.is_valid():
+    if step and not step.stays and form.is_valid():
         try:
             thread = posting.create_thread(
                 author=member,
@@ -113,11 +115,33 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your thread is up.")
             return redirect(_with_query(thread_url(thread), f"posted={NEW_THREAD_DRAFT}"))
-    return render(
+    return _composer_page(
         request,
         "community/thread_form.html",
         {"form": form, "draft_key": NEW_THREAD_DRAFT, "screen": screen},
-        status=400 if request.method == "POST" else 200,
+        step,
+    )
+
+
+def _composer_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, object],
+    step: composer.ComposerStep | None,
+) -> HttpResponse:
+    """A writing form again: first shown (200), with the preview or image the writer asked
+    for (200), or refused (400), keeping what they wrote."""
+    form = context["form"]
+    assert isinstance(form, forms.Form)  # noqa: S101  # every composer page passes its form
+    if step is not None:
+        for name, message in step.errors.items():
+            form.add_error(name, message)
+    status = 200 if step is None or (step.stays and not step.errors) else 400
+    return render(
+        request,
+        template,
+        {**context, "preview_html": step.preview_html if step else ""},
+        status=status,
     )
 
 
@@ -178,8 +202,9 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         )
     )
     initial = {"body": screen.initial_body} if screen.initial_body else {}
-    form = ReplyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    step = composer.composer_step(request, member) if request.method == "POST" else None
+    form = ReplyForm(step.data if step else None, initial=initial)
+    if step and not step.stays and form.is_valid():
         try:
             post = posting.reply(author=member, thread_id=thread_id, body=form.cleaned_data["body"])
         except DomainError as error:
@@ -188,11 +213,11 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             url = thread_url(screen.thread, page=page_of_post(post.number))
             query = f"posted={_reply_draft_key(thread_id)}"
             return redirect(_with_query(url, query, f"#post-{post.number}"))
-    return render(
+    return _composer_page(
         request,
         "community/reply_form.html",
         {"screen": screen, "form": form, "draft_key": _reply_draft_key(thread_id)},
-        status=400 if request.method == "POST" else 200,
+        step,
     )
 
 
@@ -201,8 +226,9 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     member = _member(request)
     screen = or_404(lambda: selectors.get_post_edit_screen(member=member, post_id=post_id))
-    form = PostEditForm(request.POST or None, initial={"body": screen.post.source})
-    if request.method == "POST" and form.is_valid():
+    step = composer.composer_step(request, member) if request.method == "POST" else None
+    form = PostEditForm(step.data if step else None, initial={"body": screen.post.source})
+    if step and not step.stays and form.is_valid():
         try:
             posting.edit_post(editor=member, post_id=post_id, body=form.cleaned_data["body"])
         except DomainError as error:
@@ -212,11 +238,11 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             post = screen.post
             url = thread_url(post.thread, page=page_of_post(post.number))
             return redirect(_with_query(url, f"posted=edit-{post.pk}", f"#post-{post.number}"))
-    return render(
+    return _composer_page(
         request,
         "community/post_edit.html",
         {"screen": screen, "form": form, "draft_key": f"edit-{post_id}"},
-        status=400 if request.method == "POST" else 200,
+        step,
     )
 
 

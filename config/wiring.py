@@ -14,6 +14,7 @@ def connect() -> None:
     _connect_community_to_members()
     _connect_forum_notifications()
     _connect_events()
+    _connect_home()
 
 
 def _connect_community_to_members() -> None:
@@ -84,3 +85,12 @@ def _connect_events() -> None:
     hooks.register_target_resolver("proposal", notifications.resolve_proposals)
     # The digest: new events coming up that the member may see.
     hooks.register_digest_section("events.coming_up", selectors.upcoming_for_digest, order=40)
+
+
+def _connect_home() -> None:
+    from core import pages
+    from events.views.home import home
+
+    # "/" (core:home) is the community: threads, watched threads and events, which only the
+    # top layer sees together.
+    pages.register_home_view(home)

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from core import health, violation_reports
+from core import health, pages, violation_reports
 from core.api_reference import get_api_reference
 from core.email_events import parse_events, signature_is_valid
 from core.exceptions import ConflictError
@@ -24,7 +24,9 @@ from core.services import record_email_events, resend_delivery
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The home page: the community for a member, a living window for a visitor (the view
+    is the top layer's, registered in config/wiring.py)."""
+    return pages.home_view()(request)
 
 
 @require_GET

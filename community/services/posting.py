@@ -48,6 +48,18 @@ def _clean_body(body: str) -> str:
     return cleaned
 
 
+def render_post(body: str) -> tuple[str, str, list[User]]:
+    """A post's text as it is stored: the cleaned Markdown source, its HTML (through core's
+    one sanitiser) and the members it mentions. Saving and the composer's preview both call
+    this, so a preview shows exactly what posting stores.
+
+    Raises InvalidPostError (empty or too long). Writes nothing.
+    """
+    clean_body = _clean_body(body)
+    rendered, mentioned = render_with_mentions(clean_body)
+    return clean_body, rendered.html, mentioned
+
+
 def _clean_title(title: str) -> str:
     cleaned = " ".join(without_control_characters(title).split())
     if len(cleaned) < MIN_TITLE_LENGTH:
@@ -83,7 +95,8 @@ def create_thread(
     """
     _ensure_can_post(author)
     category = policies.visible_categories(author).get(pk=category_id)
-    clean_title, clean_body = _clean_title(title), _clean_body(body)
+    clean_title = _clean_title(title)
+    clean_body, html, mentioned = render_post(body)
     if kind not in Thread.Kind.values:
         raise InvalidPostError("Choose a discussion or a question.", field="kind")
     now = timezone.now()
@@ -98,13 +111,12 @@ def create_thread(
         post_count=1,
     )
     thread.topics.set(topics)
-    rendered, mentioned = render_with_mentions(clean_body)
     post = Post.objects.create(
         thread=thread,
         number=1,
         author=author,
         source=clean_body,
-        html=rendered.html,
+        html=html,
         created_at=now,
     )
     Category.objects.filter(pk=category.pk).update(thread_count=F("thread_count") + 1)
@@ -128,19 +140,18 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
     )
     if thread.is_locked and not policies.can_moderate(author, thread.category_id):
         raise ThreadLockedError("This thread is locked; it takes no new replies.")
-    clean_body = _clean_body(body)
+    clean_body, html, mentioned = render_post(body)
     last = Post.objects.filter(thread=thread).order_by("-number").only("author", "source").first()
     if last and last.author_id == author.pk and last.source == clean_body:
         raise InvalidPostError("You just posted exactly this. Edit it instead?", field="body")
     now = timezone.now()
     number = thread.post_count + 1
-    rendered, mentioned = render_with_mentions(clean_body)
     post = Post.objects.create(
         thread=thread,
         number=number,
         author=author,
         source=clean_body,
-        html=rendered.html,
+        html=html,
         created_at=now,
     )
     Thread.objects.filter(pk=thread.pk).update(
@@ -180,8 +191,8 @@ def edit_post(*, editor: User, post_id: int, body: str) -> Post:
             before={"source": post.source},
             after={"source": clean_body},
         )
-    rendered, mentioned = render_with_mentions(clean_body)
-    post.source, post.html = clean_body, rendered.html
+    clean_body, html, mentioned = render_post(clean_body)
+    post.source, post.html = clean_body, html
     post.edited_at = timezone.now()
     post.edit_count = F("edit_count") + 1
     post.save(update_fields=["source", "html", "edited_at", "edit_count"])

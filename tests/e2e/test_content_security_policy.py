@@ -141,6 +141,7 @@ def member_pages(forum) -> list[tuple[str, int]]:
     reply = forum["reply"]
     return [
         ("/", 200),
+        ("/?filter=for-you", 200),
         ("/forum/", 200),
         ("/c/general/", 200),
         ("/c/lounge/", 200),
