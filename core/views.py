@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from core import health, pages, violation_reports
+from core.api_reference import get_api_reference
 from core.email_events import parse_events, signature_is_valid
 from core.exceptions import ConflictError
 from core.forms import OutboxFilterForm
@@ -28,6 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """The home page: the community for a member, a living window for a visitor (the view
     is the top layer's, registered in config/wiring.py)."""
     return pages.home_view()(request)
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API reference, read from the OpenAPI schema (see core.api_reference)."""
+    return render(request, "core/api_docs.html", {"reference": get_api_reference()})
 
 
 @require_GET
