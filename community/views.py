@@ -145,7 +145,10 @@ def _composer_page(
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     screen = or_404(
         lambda: selectors.get_thread_screen(
-            viewer=request.user, thread_id=thread_id, page=page_param(request.GET)
+            viewer=request.user,
+            thread_id=thread_id,
+            page=page_param(request.GET),
+            sort=request.GET.get("sort", ""),
         )
     )
     if slug != (slugify(screen.thread.title) or "thread"):
