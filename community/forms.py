@@ -13,6 +13,20 @@ from core.models import Topic
 SOLVED_CHOICES: dict[str, bool] = {"solved": True, "unsolved": False}
 
 
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+
+
+def _image_field() -> forms.FileField:
+    """The composer's image picker: without JavaScript the image is uploaded with the form
+    and its Markdown added at the end of the text (with it, it goes in where the cursor is)."""
+    return forms.FileField(
+        required=False,
+        label="Add an image",
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It goes at the end of your text.",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+
 class ThreadForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(), empty_label="Choose a category…"
@@ -23,7 +37,11 @@ class ThreadForm(forms.Form):
         initial=Thread.Kind.DISCUSSION,
         label="This is a",
     )
-    title = forms.CharField(max_length=MAX_TITLE_LENGTH)
+    title = forms.CharField(
+        max_length=MAX_TITLE_LENGTH,
+        # composer.js shows similar threads as the title is typed
+        widget=forms.TextInput(attrs={"data-similar-title": "", "autocomplete": "off"}),
+    )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=MAX_POST_LENGTH,
@@ -37,6 +55,7 @@ class ThreadForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    image = _image_field()
 
     def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,6 +69,7 @@ class ReplyForm(forms.Form):
         strip=False,
         label="Your reply",
     )
+    image = _image_field()
 
 
 class PostEditForm(forms.Form):
@@ -59,6 +79,7 @@ class PostEditForm(forms.Form):
         strip=False,
         label="Text",
     )
+    image = _image_field()
 
 
 class SearchForm(forms.Form):
@@ -74,6 +95,14 @@ class SearchForm(forms.Form):
     )
     after = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    show = forms.ChoiceField(
+        required=False, choices=[("threads", "One entry per thread"), ("posts", "Every post")]
+    )
+
+    @property
+    def grouped(self) -> bool:
+        """Results one entry per thread (the default), unless every post was asked for."""
+        return not (self.is_valid() and self.cleaned_data["show"] == "posts")
 
     def filters(self) -> SearchFilters:
         """The valid filters as the search selector takes them (none when the form is invalid)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import views
+from community import composer, views
 
 app_name = "community"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("forum/categories/", views.category_list, name="categories"),
     path("forum/new/", views.thread_create, name="thread-create"),
     path("forum/search/", views.search_view, name="search"),
+    path("forum/compose/preview/", composer.preview, name="compose-preview"),
+    path("forum/compose/images/", composer.upload_image, name="compose-image"),
+    path("forum/compose/mentions/", composer.mention_suggestions, name="compose-mentions"),
+    path("forum/compose/similar/", composer.similar_threads, name="compose-similar"),
     path("forum/for-you/", views.for_you, name="for-you"),
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("c/<slug:slug>/watch/", views.category_watch, name="category-watch"),

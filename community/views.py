@@ -6,6 +6,7 @@ API twin reads the same one); a write is one service call, then a redirect.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import selectors
+from community import composer, selectors
 from community.forms import PostEditForm, ReplyForm, SearchForm, ThreadForm
 from community.models import Thread, page_of_post
 from community.pagination import decode_cursor
@@ -21,7 +22,9 @@ from community.selectors import ListFilter, ThreadFilters
 from community.services import engagement, posting
 from core.exceptions import DomainError
 from core.http import or_404, page_param
+from core.page_cache import visitor_cacheable
 from core.params import text_param
+from core.ratelimit import check_request_rate
 from members.models import User
 
 NEW_THREAD_DRAFT = "new-thread"
@@ -64,16 +67,19 @@ def _thread_list(request: HttpRequest, *, category: str = "") -> HttpResponse:
     return render(request, "community/thread_list.html", {"screen": screen})
 
 
+@visitor_cacheable
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
     return _thread_list(request)
 
 
+@visitor_cacheable
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _thread_list(request, category=slug)
 
 
+@visitor_cacheable
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
     screen = selectors.get_category_list_screen(viewer=request.user)
@@ -89,13 +95,15 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         category_slug=text_param(request.GET, "category", max_length=60),
         kind=request.GET.get("kind", ""),
     )
+    step = composer.composer_step(request, member) if request.method == "POST" else None
     form = ThreadForm(
-        request.POST or None,
+        step.data if step else None,
         categories=screen.categories,
         initial={"category": screen.initial_category, "kind": screen.initial_kind},
     )
-    if request.method == "POST" and form.is_valid():
+    if step and not step.stays and form.is_valid():
         try:
+            check_request_rate(request, "post")
             thread = posting.create_thread(
                 author=member,
                 category_id=form.cleaned_data["category"].pk,
@@ -109,19 +117,51 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your thread is up.")
             return redirect(_with_query(thread_url(thread), f"posted={NEW_THREAD_DRAFT}"))
-    return render(
+    return _composer_page(
         request,
         "community/thread_form.html",
         {"form": form, "draft_key": NEW_THREAD_DRAFT, "screen": screen},
-        status=400 if request.method == "POST" else 200,
+        step,
     )
 
 
+def _composer_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, object],
+    step: composer.ComposerStep | None,
+) -> HttpResponse:
+    """A writing form again: first shown (200), with the preview or image the writer asked
+    for (200), or refused (400), keeping what they wrote."""
+    form = context["form"]
+    assert isinstance(form, forms.Form)  # noqa: S101  # every composer page passes its form
+    if step is not None:
+        for name, message in step.errors.items():
+            form.add_error(name, message)
+    status = 200 if step is None or (step.stays and not step.errors) else 400
+    return render(
+        request,
+        template,
+        {**context, "preview_html": step.preview_html if step else ""},
+        status=status,
+    )
+
+
+def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> bool:
+    """A visitor served the thread from the page cache still counts as a view."""
+    engagement.record_view(thread_id=thread_id)
+    return True
+
+
+@visitor_cacheable(on_hit=_count_cached_view)
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     screen = or_404(
         lambda: selectors.get_thread_screen(
-            viewer=request.user, thread_id=thread_id, page=page_param(request.GET)
+            viewer=request.user,
+            thread_id=thread_id,
+            page=page_param(request.GET),
+            sort=request.GET.get("sort", ""),
         )
     )
     if slug != (slugify(screen.thread.title) or "thread"):
@@ -167,9 +207,11 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         )
     )
     initial = {"body": screen.initial_body} if screen.initial_body else {}
-    form = ReplyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    step = composer.composer_step(request, member) if request.method == "POST" else None
+    form = ReplyForm(step.data if step else None, initial=initial)
+    if step and not step.stays and form.is_valid():
         try:
+            check_request_rate(request, "post")
             post = posting.reply(author=member, thread_id=thread_id, body=form.cleaned_data["body"])
         except DomainError as error:
             form.add_error("body" if error.field in (None, "body") else None, error.message)
@@ -177,11 +219,11 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             url = thread_url(screen.thread, page=page_of_post(post.number))
             query = f"posted={_reply_draft_key(thread_id)}"
             return redirect(_with_query(url, query, f"#post-{post.number}"))
-    return render(
+    return _composer_page(
         request,
         "community/reply_form.html",
         {"screen": screen, "form": form, "draft_key": _reply_draft_key(thread_id)},
-        status=400 if request.method == "POST" else 200,
+        step,
     )
 
 
@@ -190,8 +232,9 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     member = _member(request)
     screen = or_404(lambda: selectors.get_post_edit_screen(member=member, post_id=post_id))
-    form = PostEditForm(request.POST or None, initial={"body": screen.post.source})
-    if request.method == "POST" and form.is_valid():
+    step = composer.composer_step(request, member) if request.method == "POST" else None
+    form = PostEditForm(step.data if step else None, initial={"body": screen.post.source})
+    if step and not step.stays and form.is_valid():
         try:
             posting.edit_post(editor=member, post_id=post_id, body=form.cleaned_data["body"])
         except DomainError as error:
@@ -201,11 +244,11 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             post = screen.post
             url = thread_url(post.thread, page=page_of_post(post.number))
             return redirect(_with_query(url, f"posted=edit-{post.pk}", f"#post-{post.number}"))
-    return render(
+    return _composer_page(
         request,
         "community/post_edit.html",
         {"screen": screen, "form": form, "draft_key": f"edit-{post_id}"},
-        status=400 if request.method == "POST" else 200,
+        step,
     )
 
 
@@ -245,6 +288,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
         if request.POST.get("action") == "remove":
             engagement.remove_reaction(member=member, post_id=post_id, kind=kind)
         else:
+            check_request_rate(request, "react")
             engagement.add_reaction(member=member, post_id=post_id, kind=kind)
     except DomainError as error:
         messages.error(request, error.message)
@@ -334,13 +378,19 @@ def thread_moderate(request: HttpRequest, thread_id: int) -> HttpResponse:
         return redirect(back)
     value = request.POST.get("value") == "on"
     try:
-        posting.set_thread_state(moderator=_member(request), thread_id=thread_id, **{flag: value})
+        posting.set_thread_state(
+            moderator=_member(request),
+            thread_id=thread_id,
+            reason=text_param(request.POST, "reason", max_length=500),
+            **{flag: value},
+        )
     except DomainError as error:  # not a moderator: the tools do not exist for them
         raise Http404(error.message) from error
     messages.success(request, "Thread updated.")
     return redirect(back)
 
 
+@visitor_cacheable
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
@@ -350,13 +400,21 @@ def search_view(request: HttpRequest) -> HttpResponse:
         query=data.get("q", ""),
         filters=form.filters(),
         page=page_param(request.GET),
+        grouped=form.grouped,
     )
     query_string = request.GET.copy()
     query_string.pop("page", None)
+    filters_string = query_string.copy()  # without the grouping: the "show" links add it
+    filters_string.pop("show", None)
     return render(
         request,
         "community/search.html",
-        {"form": form, "screen": screen, "query_string": query_string.urlencode()},
+        {
+            "form": form,
+            "screen": screen,
+            "query_string": query_string.urlencode(),
+            "filters_string": filters_string.urlencode(),
+        },
     )
 
 

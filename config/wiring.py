@@ -14,6 +14,7 @@ def connect() -> None:
     _connect_community_to_members()
     _connect_forum_notifications()
     _connect_events()
+    _connect_home()
     _connect_loyalty()
 
 
@@ -53,6 +54,12 @@ def _connect_forum_notifications() -> None:
         "post", notifications.resolve_posts, batch=notifications.resolve_posts_for_members
     )
     hooks.register_target_resolver("thread", notifications.resolve_threads)
+    # Moderation: flaggers hear the outcome; members hear of warnings, suspensions and what
+    # happened to their posts (the notices page).
+    for kind in notifications.MODERATION_KINDS:
+        register_kind(kind)
+    hooks.register_target_resolver("flag", notifications.resolve_flags)
+    hooks.register_target_resolver("moderation", notifications.resolve_notices)
     # Unsubscribe pages offer to mute the thread (or its category) an email was about.
     hooks.register_scope_muter("thread", notifications.ThreadMuter())
     # The digest: what happened to the member's posts, new threads, questions to answer.
@@ -85,6 +92,15 @@ def _connect_events() -> None:
     hooks.register_target_resolver("proposal", notifications.resolve_proposals)
     # The digest: new events coming up that the member may see.
     hooks.register_digest_section("events.coming_up", selectors.upcoming_for_digest, order=40)
+
+
+def _connect_home() -> None:
+    from core import pages
+    from events.views.home import home
+
+    # "/" (core:home) is the community: threads, watched threads and events, which only the
+    # top layer sees together.
+    pages.register_home_view(home)
 
 
 def _connect_loyalty() -> None:

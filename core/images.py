@@ -8,12 +8,15 @@ members.avatars applies the same rules to avatars; event covers use this helper.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
@@ -74,7 +77,13 @@ def open_checked_image(
             raise ImageUploadError("The image has far too many pixels.", field=field) from exc
         except UnidentifiedImageError as exc:
             raise ImageUploadError("That file is not an image we can read.", field=field) from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except ImageUploadError:
+            raise
+        except Exception as exc:
+            # The bytes are untrusted and Pillow's decoders, EXIF parser and transposer fail
+            # in many ways (OSError, SyntaxError, struct.error for a truncated EXIF block,
+            # IndexError...): whatever they raise, the file is not an image we can use.
+            logger.info("image refused: %s: %s", type(exc).__name__, exc)
             raise ImageUploadError(
                 "The image is damaged or incomplete; try another file.", field=field
             ) from exc
@@ -88,4 +97,11 @@ def fitted_webp(image: Image.Image, size: tuple[int, int]) -> bytes:
     fitted = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
     out = io.BytesIO()
     fitted.save(out, format="WEBP", quality=85, method=4)
+    return out.getvalue()
+
+
+def webp_bytes(image: Image.Image) -> bytes:
+    """The image as it is (no crop), as WebP with no metadata."""
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=85, method=4)
     return out.getvalue()

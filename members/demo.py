@@ -257,6 +257,8 @@ def seed_members(progress: Callable[[int], object] = lambda _: None) -> int:
                 "is_staff": person.is_staff,
                 "is_superuser": person.is_staff,
                 "date_joined": now - timedelta(days=person.days_since_joining),
+                # Demo regulars have been around: the new-member limits have lifted.
+                "limits_lifted_at": now,
                 **profile,
             },
         )

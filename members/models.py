@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zoneinfo
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -115,6 +116,10 @@ class ProfileVisibility(models.TextChoices):
     MEMBERS = "members", "Signed-in members only"
 
 
+#: suspended_until for a suspension "for good" (lifted only by staff or a moderator).
+SUSPENDED_FOR_GOOD = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 class EmailMode(models.TextChoices):
     """When a member hears of one kind of notification by email."""
 
@@ -149,6 +154,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Kept in step by members.signals on every change to those rows; the access policy reads
     # it from the row the auth middleware already loaded, at no extra query.
     has_verified_email = models.BooleanField(default=False, editable=False)
+    # Moderation: a forum-wide moderator (staff moderate too), and whether the member also
+    # moderates chosen categories (kept in step by community's appoint/remove services, so a
+    # viewer who moderates nothing costs no query to find their categories).
+    is_moderator = models.BooleanField(
+        "forum-wide moderator",
+        default=False,
+        help_text="Moderates every category. Appoint category moderators on the category.",
+    )
+    moderates_categories = models.BooleanField(default=False, editable=False)
+    # A suspended member reads but cannot write. Time-based: the suspension ends by itself
+    # when suspended_until passes; "for good" is the far future (SUSPENDED_FOR_GOOD).
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+    # When the new-member limits lifted (community.trust decides; set once, never unset).
+    limits_lifted_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     # Profile
@@ -228,6 +248,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended right now: ends by itself once suspended_until has passed."""
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_suspended_for_good(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until >= SUSPENDED_FOR_GOOD
 
     @property
     def name(self) -> str:

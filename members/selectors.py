@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,28 @@ def members_with_handle(handle: str) -> QuerySet[User]:
     """The account whose handle is `handle` in any letter case: the one lookup by handle
     (profile page, API, author filters), on the unique Lower(handle) index."""
     return User.objects.alias(handle_lower=Lower("handle")).filter(handle_lower=handle.lower())
+
+
+#: Suggestions the @mention autocomplete offers at most.
+MENTION_SUGGESTIONS = 8
+_HANDLE_PREFIX = re.compile(r"[A-Za-z0-9_]{1,30}")
+
+
+def list_mentionable_members(*, writer: User, prefix: str) -> list[User]:
+    """Members `writer` may @mention whose handle (or display name) starts with `prefix`,
+    most recently active first, at most MENTION_SUGGESTIONS: the people whose profile the
+    writer may open, never the writer. One bounded query (LIMIT); nothing for a prefix that
+    cannot start a handle."""
+    if not _HANDLE_PREFIX.fullmatch(prefix):
+        return []
+    return list(
+        visible_members(writer)
+        .alias(handle_lower=Lower("handle"))
+        .filter(Q(handle_lower__startswith=prefix.lower()) | Q(display_name__istartswith=prefix))
+        .exclude(pk=writer.pk)
+        .only("id", "handle", "display_name", "avatar_small", "is_active", "profile_visibility")
+        .order_by("-last_active_at", "-id")[:MENTION_SUGGESTIONS]
+    )
 
 
 def get_notification_preferences(*, member: User) -> dict[str, tuple[str, bool]]:

@@ -26,6 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Visitors' page cache off: a test that changes a setting between two requests must see
+    # it. tests/core/test_page_cache.py turns it on and proves it never serves a stale page.
+    settings.PAGE_CACHE = False
     from config.celery import app
 
     app.conf.task_always_eager = True
@@ -135,12 +138,20 @@ def vip():
 
 @pytest.fixture
 def moderator():
-    """Today the moderator role is staff (community.policies.is_moderator checks is_staff).
-    The moderation capability will give moderators a role of their own; this persona then
-    gets it instead of is_staff, and the tests that use it keep meaning "a moderator"."""
+    """A forum-wide moderator (the moderator role, not staff): moderates every category."""
     return UserFactory(
-        handle="moderator", email="moderator@example.com", display_name="Mo Moderator", staff=True
+        handle="moderator",
+        email="moderator@example.com",
+        display_name="Mo Moderator",
+        is_moderator=True,
     )
+
+
+@pytest.fixture
+def category_moderator():
+    """A member who moderates chosen categories only: pass them to
+    `CategoryModeratorFactory(member=category_moderator, category=...)`."""
+    return UserFactory(handle="catmod", email="catmod@example.com", display_name="Cat Moderator")
 
 
 @pytest.fixture

@@ -22,9 +22,11 @@ from community.selectors.composer import (
     NewThreadScreen,
     PostEditScreen,
     ReplyScreen,
+    SimilarThread,
     get_new_thread_screen,
     get_post_edit_screen,
     get_reply_screen,
+    list_similar_threads,
 )
 from community.selectors.feeds import ForYouScreen, Recommendation, for_you, get_for_you_screen
 from community.selectors.filters import ThreadFilters, apply_thread_filters
@@ -36,6 +38,7 @@ from community.selectors.profiles import (
 )
 from community.selectors.search_page import SearchResultRow, SearchScreen, get_search_screen
 from community.selectors.thread_page import (
+    AnswerSort,
     PostHistoryScreen,
     PostRow,
     PostScreen,
@@ -66,6 +69,7 @@ from community.selectors.threads import (
 )
 
 __all__ = [
+    "AnswerSort",
     "CategoryListScreen",
     "CategoryRow",
     "ForYouScreen",
@@ -80,6 +84,7 @@ __all__ = [
     "ReplyScreen",
     "SearchResultRow",
     "SearchScreen",
+    "SimilarThread",
     "ThreadFilters",
     "ThreadListPage",
     "ThreadListScreen",
@@ -110,6 +115,7 @@ __all__ = [
     "get_thread_screen",
     "list_categories",
     "list_post_revisions",
+    "list_similar_threads",
     "list_threads",
     "list_topics",
     "page_count",

@@ -2,38 +2,105 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from community import policies
+from community import (
+    policies,
+    search,  # the module: it imports selectors.filters, so not its names
+)
 from community.models import Category, Post, Thread
 from community.selectors.categories import list_categories
 from community.selectors.thread_page import get_post, get_quotable_post, get_thread
 from core.markdown import quote_markdown
 from members.models import User
+from members.policies import Viewer
 
 
 @dataclass(frozen=True)
 class NewThreadScreen:
-    """The new-thread form: the categories the member may post in and what to preselect."""
+    """The new-thread form: the categories the member may post in, what to preselect (the
+    kind: asked for, else the category's default), and the categories meant for questions
+    (the page's script switches the kind when the member picks one)."""
 
     categories: QuerySet[Category]
     initial_category: Category | None
     initial_kind: str
     can_post: bool
+    question_category_ids: list[int]
 
 
 def get_new_thread_screen(*, member: User, category_slug: str, kind: str) -> NewThreadScreen:
     """The categories the member can see (a lazy queryset: the form's choices), the one
-    named by `category_slug` preselected when visible, and whether they may post yet."""
+    named by `category_slug` preselected when visible, and whether they may post yet. Two
+    queries (the named category, the question categories)."""
     categories = list_categories(viewer=member)
+    initial = categories.filter(slug=category_slug).first() if category_slug else None
+    if kind not in Thread.Kind.values:
+        kind = initial.default_kind if initial else Thread.Kind.DISCUSSION
     return NewThreadScreen(
         categories=categories,
-        initial_category=categories.filter(slug=category_slug).first() if category_slug else None,
-        initial_kind=kind if kind in Thread.Kind.values else Thread.Kind.DISCUSSION,
+        initial_category=initial,
+        initial_kind=kind,
         can_post=policies.can_post(member),
+        question_category_ids=list(
+            categories.filter(default_kind=Thread.Kind.QUESTION).values_list("pk", flat=True)
+        ),
     )
+
+
+#: Threads "similar to your title" shown at most, and the words of a title searched.
+SIMILAR_THREADS = 5
+SIMILAR_WORDS = 3
+_WORD = re.compile(r"[^\W_]{4,}")
+_COMMON_WORDS = frozenset(
+    {"what", "when", "where", "which", "with", "without", "does", "have", "should", "would"}
+    | {"could", "there", "their", "about", "from", "into", "your", "this", "that", "best"}
+    | {"anyone", "someone", "using", "good", "help", "need", "want", "question", "thanks"}
+)
+
+
+@dataclass(frozen=True)
+class SimilarThread:
+    """A thread whose words match a title being typed."""
+
+    title: str
+    url: str
+    is_solved: bool
+    reply_count: int
+
+
+def list_similar_threads(*, viewer: Viewer, title: str) -> list[SimilarThread]:
+    """Threads the viewer may see that match the title being typed, best first (the forum
+    search, community.search), one entry per thread, at most SIMILAR_THREADS.
+
+    The search needs every word, so only a title's SIMILAR_WORDS longest distinctive words
+    (four letters or more, not a common question word) are searched: "How do I deploy
+    Django with Docker?" searches deploy, Django and Docker. One query."""
+    words = [word for word in _WORD.findall(title) if word.lower() not in _COMMON_WORDS]
+    if not words:
+        return []
+    longest = sorted(dict.fromkeys(words), key=len, reverse=True)[:SIMILAR_WORDS]
+    hits = search.search_posts(
+        viewer=viewer,
+        query=" ".join(longest),
+        filters=search.SearchFilters(),
+        group=True,
+        limit=SIMILAR_THREADS,
+    )
+    similar: dict[int, SimilarThread] = {}
+    for hit in hits:
+        thread = hit.post.thread
+        if thread.pk not in similar:
+            similar[thread.pk] = SimilarThread(
+                title=thread.title,
+                url=thread.get_absolute_url(),
+                is_solved=thread.solution_id is not None,
+                reply_count=thread.reply_count,
+            )
+    return list(similar.values())[:SIMILAR_THREADS]
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from community.models import Post, Reaction, ReadState, Subscription, Thread
 from community.notifications import thread_scope
 from community.services import loyalty
 from community.services.notifying import notify_reaction
+from core import page_cache
 from members.models import User
 from members.notifications.services import mark_scope_read
+from members.policies import ensure_not_suspended
 
 #: Views are counted in the cache and written to the thread once this many pile up.
 VIEW_FLUSH_EVERY = 10
@@ -49,6 +51,7 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
     only when this call inserted the row, by an F() update, so it never double-counts. A
     like earns the author points (loyalty ledger, within its caps).
     """
+    ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = _reactable_post(member, post_id)
@@ -73,6 +76,7 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
 @transaction.atomic
 def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
     """Take a reaction back (a like's points are reversed). False when there was none."""
+    ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = policies.visible_posts(member).only("id").get(pk=post_id)
@@ -202,7 +206,9 @@ def record_view(*, thread_id: int) -> None:
         pending = cache.incr(key)
     if pending >= VIEW_FLUSH_EVERY:
         cache.decr(key, pending)
-        Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
+        # Approximate by design: a visitor's cached page may show the count a minute late.
+        with page_cache.quiet():
+            Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
 
 
 def forget_reactions_of(member: User) -> None:

@@ -14,6 +14,7 @@ from events.models import Event, Rating, Registration
 from members.loyalty import ledger
 from members.loyalty.models import Verb
 from members.models import User
+from members.policies import ensure_not_suspended
 
 MAX_COMMENT_LENGTH = 1000
 
@@ -126,6 +127,7 @@ def rate_event(*, event_id: int, member: User, score: int, comment: str = "") ->
     """An attendee's rating, 1 to 5 with an optional comment; rating again replaces it.
 
     Raises Event.DoesNotExist, NotAllowedError (did not attend), InvalidRatingError."""
+    ensure_not_suspended(member)
     event = _visible_event(member, event_id)
     registration = Registration.objects.filter(event=event, member=member).first()
     now = timezone.now()

@@ -43,7 +43,8 @@ def test_new_thread_form_keeps_the_text_and_explains_a_short_title(client, membe
     assert "Give the thread a title of at least 5 characters." in content
     assert "My &lt;b&gt;long&lt;/b&gt; text</textarea>" in content
     assert (
-        '<input type="text" name="title" value="Hi" maxlength="200" required '
+        '<input type="text" name="title" value="Hi" data-similar-title="" autocomplete="off" '
+        'maxlength="200" required '
         'aria-invalid="true" aria-describedby="id_title_error" id="id_title">'
     ) in content
     assert Thread.objects.count() == 0

@@ -144,6 +144,7 @@ def member_pages(forum) -> list[tuple[str, int]]:
     reply = forum["reply"]
     return [
         ("/", 200),
+        ("/?filter=for-you", 200),
         ("/forum/", 200),
         ("/c/general/", 200),
         ("/c/lounge/", 200),
@@ -185,6 +186,7 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         ("/events/new/", 200),
         (f"/events/{forum['event_id']}/edit/", 200),
         (f"/events/{forum['event_id']}/host/", 200),
+        ("/moderation/moderators/", 200),
         ("/staff/outbox/", 200),
         ("/badges/thank-you/", 200),  # with the moderators' grant form
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
