@@ -5,7 +5,14 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from community import search
-from community.models import Category, CategoryModerator, ModerationAction, Post, Thread
+from community.models import (
+    BlockedDomain,
+    Category,
+    CategoryModerator,
+    ModerationAction,
+    Post,
+    Thread,
+)
 from community.services import roles
 from members.models import User
 
@@ -111,6 +118,9 @@ class PostAdmin(admin.ModelAdmin[Post]):
         "thanks_count",
         "insightful_count",
         "laugh_count",
+        # Held and hidden posts are approved in the review queue (audited), not here.
+        "status",
+        "status_reason",
     )
 
     def save_model(
@@ -118,3 +128,12 @@ class PostAdmin(admin.ModelAdmin[Post]):
     ) -> None:
         super().save_model(request, obj, form, change)
         search.index_post(post_id=obj.pk)  # deleted or restored here: out of or back in search
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(admin.ModelAdmin[BlockedDomain]):
+    """Domains staff keep out: a post linking to one (or a subdomain) waits for review."""
+
+    list_display = ("domain", "note", "created_at")
+    search_fields = ("domain", "note")
+    fields = ("domain", "note")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from community.models import Category
+from community.models import Category, Flag
 from members.models import User
 
 
@@ -38,3 +38,20 @@ class AppointModeratorForm(forms.Form):
         data = super().clean() or {}
         data["category_id"] = data.get("scope")
         return data
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong?", choices=Flag.Reason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label="Tell the moderators more",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for “Something else”; optional otherwise. Only moderators read it.",
+    )
+
+
+#: Suspension lengths offered on the queue and member pages (days; 0 is for good).
+SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "a week"), (30, "30 days"), (0, "for good")]

@@ -47,14 +47,46 @@ def visible_categories(viewer: Viewer) -> QuerySet[Category]:
     return Category.objects.filter(category_access_filter(viewer))
 
 
+def _awaiting_review_filter(viewer: Viewer, field: str, published: Q, prefix: str) -> Q | None:
+    """Held or hidden content is seen by its author and its category's moderators only.
+    None when the viewer sees all of it (forum-wide moderators)."""
+    if is_forum_moderator(viewer):
+        return None
+    allowed = published
+    if isinstance(viewer, User):
+        allowed |= Q(**{f"{field}_id": viewer.pk})
+        moderated = moderated_category_ids(viewer)
+        if moderated and is_member(viewer):
+            allowed |= Q(**{f"{prefix}pk__in": sorted(moderated)})
+    return allowed
+
+
 def visible_threads(viewer: Viewer) -> QuerySet[Thread]:
-    """The threads in categories the viewer may open."""
-    return Thread.objects.filter(category_access_filter(viewer, "category__"))
+    """The threads in categories the viewer may open (a thread held for review: only its
+    author and its moderators)."""
+    threads = Thread.objects.filter(category_access_filter(viewer, "category__"))
+    review = _awaiting_review_filter(viewer, "author", Q(is_held=False), "category__")
+    return threads if review is None else threads.filter(review)
 
 
 def visible_posts(viewer: Viewer) -> QuerySet[Post]:
-    """The posts (deleted ones included) in categories the viewer may open."""
-    return Post.objects.filter(category_access_filter(viewer, "thread__category__"))
+    """The posts (deleted ones included) in categories the viewer may open; held and hidden
+    posts only for their author and their category's moderators."""
+    posts = Post.objects.filter(category_access_filter(viewer, "thread__category__"))
+    review = _awaiting_review_filter(
+        viewer, "author", Q(status=Post.Status.PUBLISHED), "thread__category__"
+    )
+    return posts if review is None else posts.filter(review)
+
+
+def can_see_post(viewer: Viewer, post: Post) -> bool:
+    """The row-level twin of visible_posts' review rule, for a post already loaded with its
+    thread (the thread page filters its page of posts with it, at no query)."""
+    if post.status == Post.Status.PUBLISHED:
+        return True
+    return (isinstance(viewer, User) and post.author_id == viewer.pk) or can_moderate(
+        viewer, post.thread.category_id
+    )
 
 
 def can_view_category(viewer: Viewer, category: Category) -> bool:

@@ -32,7 +32,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import CombinedExpression, RawSQL
 
 from community import policies
@@ -121,17 +121,19 @@ def index_posts(post_ids: list[int]) -> None:
 
 def _index_postgres(post_ids: list[int]) -> None:
     posts = Post.objects.filter(pk__in=post_ids)
-    posts.filter(is_deleted=True).update(search_vector=None)
+    # Deleted, held and hidden posts are not searchable (until restored or approved).
+    posts.filter(Q(is_deleted=True) | ~Q(status=Post.Status.PUBLISHED)).update(search_vector=None)
+    live = posts.filter(is_deleted=False, status=Post.Status.PUBLISHED)
     body = SearchVector("source", weight="B", config=CONFIG)
-    posts.filter(is_deleted=False).exclude(number=1).update(search_vector=body)
+    live.exclude(number=1).update(search_vector=body)
     title = Subquery(Thread.objects.filter(pk=OuterRef("thread_id")).values("title")[:1])
     vector: CombinedExpression = SearchVector(title, weight="A", config=CONFIG) + body
-    posts.filter(is_deleted=False, number=1).update(search_vector=vector)
+    live.filter(number=1).update(search_vector=vector)
 
 
 def _index_sqlite(post_ids: list[int]) -> None:
     rows = (
-        Post.objects.filter(pk__in=post_ids, is_deleted=False)
+        Post.objects.filter(pk__in=post_ids, is_deleted=False, status=Post.Status.PUBLISHED)
         .values_list("pk", "number", "html", "thread__title")
         .order_by()
     )

@@ -24,6 +24,7 @@ from core.exceptions import DomainError
 from core.http import or_404, page_param
 from core.page_cache import visitor_cacheable
 from core.params import text_param
+from core.ratelimit import check_request_rate
 from members.models import User
 
 NEW_THREAD_DRAFT = "new-thread"
@@ -102,6 +103,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
     )
     if step and not step.stays and form.is_valid():
         try:
+            check_request_rate(request, "post")
             thread = posting.create_thread(
                 author=member,
                 category_id=form.cleaned_data["category"].pk,
@@ -156,7 +158,10 @@ def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> 
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     screen = or_404(
         lambda: selectors.get_thread_screen(
-            viewer=request.user, thread_id=thread_id, page=page_param(request.GET)
+            viewer=request.user,
+            thread_id=thread_id,
+            page=page_param(request.GET),
+            sort=request.GET.get("sort", ""),
         )
     )
     if slug != (slugify(screen.thread.title) or "thread"):
@@ -206,6 +211,7 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     form = ReplyForm(step.data if step else None, initial=initial)
     if step and not step.stays and form.is_valid():
         try:
+            check_request_rate(request, "post")
             post = posting.reply(author=member, thread_id=thread_id, body=form.cleaned_data["body"])
         except DomainError as error:
             form.add_error("body" if error.field in (None, "body") else None, error.message)
@@ -282,6 +288,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
         if request.POST.get("action") == "remove":
             engagement.remove_reaction(member=member, post_id=post_id, kind=kind)
         else:
+            check_request_rate(request, "react")
             engagement.add_reaction(member=member, post_id=post_id, kind=kind)
     except DomainError as error:
         messages.error(request, error.message)

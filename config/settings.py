@@ -125,6 +125,7 @@ TEMPLATES = [
             # {% icon %} everywhere without a {% load %}: pages draw dozens of icons.
             "builtins": [
                 "core.templatetags.icons",
+                "core.templatetags.prose",
                 "members.templatetags.people",
                 "community.templatetags.forum",
             ],
@@ -300,6 +301,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits stay on (their defaults); named here so the policy is visible.
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -307,6 +309,34 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+}
+
+# --- Moderation and trust ----------------------------------------------------------------------
+# Flags from this many established members hide a post until a moderator reviews it.
+MODERATION_FLAGS_TO_HIDE = env.int("MODERATION_FLAGS_TO_HIDE", default=3)
+# New members (Discourse's trust level 0): limits lift by themselves once the account is this
+# old AND the member has read this many posts (their read markers, summed over threads).
+NEW_MEMBER_MIN_AGE_HOURS = env.int("NEW_MEMBER_MIN_AGE_HOURS", default=24)
+NEW_MEMBER_MIN_POSTS_READ = env.int("NEW_MEMBER_MIN_POSTS_READ", default=30)
+NEW_MEMBER_MAX_LINKS = env.int("NEW_MEMBER_MAX_LINKS", default=2)
+NEW_MEMBER_MAX_IMAGES = env.int("NEW_MEMBER_MAX_IMAGES", default=1)
+NEW_MEMBER_MAX_MENTIONS = env.int("NEW_MEMBER_MAX_MENTIONS", default=2)
+NEW_MEMBER_POSTS_PER_DAY = env.int("NEW_MEMBER_POSTS_PER_DAY", default=10)
+# Hold every post of a new member for review (off: only spam signals hold posts).
+NEW_MEMBER_POSTS_HELD = env.bool("NEW_MEMBER_POSTS_HELD", default=False)
+# Spam signals that hold a post for review: this many links, a link to a domain staff block
+# (in the admin), or a new member's same text (20 characters or more) already in this many
+# other threads within a day.
+SPAM_HOLD_LINKS = env.int("SPAM_HOLD_LINKS", default=10)
+SPAM_HOLD_REPEATS = env.int("SPAM_HOLD_REPEATS", default=1)
+# Rate limits (core.ratelimit, kept in the cache: Redis in production): "count/seconds" per
+# member and per address, for each kind of write.
+RATE_LIMITS = {
+    "post": env.str("RATE_LIMIT_POST", default="10/60"),
+    "react": env.str("RATE_LIMIT_REACT", default="60/60"),
+    "flag": env.str("RATE_LIMIT_FLAG", default="10/600"),
+    "register": env.str("RATE_LIMIT_REGISTER", default="20/60"),
+    "vote": env.str("RATE_LIMIT_VOTE", default="60/60"),
 }
 
 GITHUB_CLIENT_ID = env.str("GITHUB_CLIENT_ID", default="")
@@ -369,6 +399,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Moderation's "what is it about" choices share one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "community.models.Thread.Kind",
+        "ModerationTargetEnum": ["post", "thread", "profile"],
+        "ModerationActionTargetEnum": ["post", "thread", "profile", "member"],
+    },
 }
 
 # --- Internationalisation, static and media -------------------------------------------------

@@ -167,6 +167,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # when suspended_until passes; "for good" is the far future (SUSPENDED_FOR_GOOD).
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True)
+    # When the new-member limits lifted (community.trust decides; set once, never unset).
+    limits_lifted_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     # Profile

@@ -70,9 +70,9 @@ def is_suspended(viewer: Viewer) -> bool:
     return isinstance(viewer, User) and viewer.is_suspended
 
 
-def suspension_notice(member: User) -> str:
-    """Why and until when the member is suspended, in their own time zone."""
-    if member.suspended_until is None:
+def suspension_notice(member: Viewer) -> str:
+    """Why and until when the member is suspended, in their own time zone ("" when not)."""
+    if not isinstance(member, User) or not member.is_suspended or member.suspended_until is None:
         return ""
     if member.is_suspended_for_good:
         until = "until a moderator lifts it"
@@ -90,3 +90,17 @@ def ensure_not_suspended(member: Viewer) -> None:
     """
     if isinstance(member, User) and member.is_suspended:
         raise SuspendedError(suspension_notice(member))
+
+
+def can_grant_tiers(viewer: Viewer) -> bool:
+    """Staff put members in tiers by hand (paid or honorary VIPs)."""
+    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
+
+
+def can_see_points(viewer: Viewer, member: User) -> bool:
+    """A member's points history is their own (and staff's, who answer questions on it)."""
+    return (
+        isinstance(viewer, User)
+        and is_member(viewer)
+        and (viewer.pk == member.pk or viewer.is_staff)
+    )

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from celery import shared_task
 
 from members.celebrations.services import celebrate_members, sweep_due_celebrations
+from members.loyalty.tiers import run_nightly
 from members.notifications.digest import send_digests, sweep_due_digests
 from members.notifications.emails import (
     send_notification_emails,
@@ -57,3 +58,11 @@ def celebrate_task(member_ids: list[int], kind: str, on_date: str) -> int:
     """Greet a chunk of members for their anniversary or birthday on their local date
     `on_date` (ISO). Idempotent: once per member, kind and year."""
     return celebrate_members(member_ids=member_ids, kind=kind, on_date=date.fromisoformat(on_date))
+
+
+@shared_task
+def refresh_loyalty_task() -> tuple[int, int]:
+    """Beat, nightly: end due tier grants, apply the tier rules (promotions, demotion
+    warnings, demotions) and award the badges members reached. Idempotent: a second run
+    changes nothing."""
+    return run_nightly()

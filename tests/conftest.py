@@ -70,12 +70,22 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
         importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
     if not PointRule.objects.filter(verb="referral_joined").exists():
         # The referred member's side of a referral (members.referrals).
-        importlib.import_module("members.migrations.0009_referrals").seed_welcome_rule(apps, None)
+        importlib.import_module("members.migrations.0012_referrals").seed_welcome_rule(apps, None)
     if not PointRule.objects.filter(verb="membership_anniversary").exists():
         # Anniversaries' ledger entry (members.celebrations).
-        importlib.import_module("members.migrations.0011_celebrations").seed_anniversary_rule(
+        importlib.import_module("members.migrations.0014_celebrations").seed_anniversary_rule(
             apps, None
         )
+
+
+@pytest.fixture
+def without_automatic_badges(request: pytest.FixtureRequest) -> None:
+    """No badge is earned by rule (so a first post brings no "badge earned" notification),
+    for tests about something else that count notifications or emails."""
+    request.getfixturevalue("db")
+    from members.loyalty.models import Badge
+
+    Badge.objects.exclude(rule=Badge.Rule.MANUAL).update(is_active=False)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from community.models import Category, Post, Thread
 from core.models import Delivery
 from events.models import Event, Proposal, Question, Rating, Registration
-from members.models import User
+from members.models import Tier, User
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_demo_members_are_unequally_active():
         User.objects.annotate(n=Count("posts")).values_list("n", flat=True), reverse=True
     )
     # A few write most, many now and then, a third only read.
-    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 16, 3, 23)
+    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 18, 3, 25)
 
 
 def test_demo_events_show_every_state_of_an_event():
@@ -104,3 +104,34 @@ def test_demo_events_show_every_state_of_an_event():
     assert (proposal.status, proposal.pledge_count, proposal.options.count()) == ("open", 9, 3)
     # Seeding sends nobody an email about events.
     assert Delivery.objects.filter(kind__startswith="member:event").count() == 0
+
+
+def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
+    from members.loyalty import replay
+    from members.loyalty.models import Activity, BadgeAward, TierGrant
+
+    call_command("seed_demo")
+    entries = Activity.objects.count()
+    call_command("seed_demo")
+
+    assert Activity.objects.count() == entries == 531
+    assert list(Tier.objects.order_by("rank").values_list("slug", "points_threshold")) == [
+        ("spark", 30),
+        ("flame", 120),
+        ("blaze", 400),
+    ]
+    assert sorted(set(Activity.objects.values_list("verb", flat=True))) == [
+        "answer_accepted",
+        "event_attended",
+        "like_received",
+        "moderator_award",
+        "reply_posted",
+        "thread_started",
+    ]
+    grant = TierGrant.objects.get()
+    assert (grant.tier.slug, grant.member.tier.slug) == ("blaze", "blaze")
+    assert BadgeAward.objects.filter(badge__slug="community-hero").count() == 2
+    assert BadgeAward.objects.filter(badge__slug="first-post").count() == 25
+    dana = User.objects.get(handle="demo_member")
+    assert dana.tier.slug == "flame"
+    assert replay.replay().tier_changes == 0

@@ -16,8 +16,17 @@ from community.exceptions import (
     PostingNotAllowedError,
     ThreadLockedError,
 )
-from community.models import Category, ModerationAction, Post, PostRevision, Thread
+from community.models import (
+    Category,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Subscription,
+    Thread,
+)
+from community.services import loyalty, trust
 from community.services.audit import record_action
+from community.services.engagement import mark_read
 from community.services.notifying import notify_answer_accepted
 from community.services.post_effects import (
     PostWritten,
@@ -29,6 +38,7 @@ from core.models import Topic
 from core.params import without_control_characters
 from members.mentions import render_with_mentions
 from members.models import User
+from members.policies import ensure_not_suspended
 
 MAX_POST_LENGTH = 50_000
 MAX_TITLE_LENGTH = 200
@@ -74,8 +84,24 @@ def _clean_title(title: str) -> str:
 
 
 def _ensure_can_post(member: User) -> None:
+    ensure_not_suspended(member)
     if not policies.can_post(member):
         raise PostingNotAllowedError("Verify your email address before you post.")
+
+
+def _review(*, author: User, source: str, mentioned: list[User], thread_id: int | None) -> str:
+    """New-member limits (raise) and spam signals: the reason to hold the post, or ""."""
+    is_new = trust.check_new_member_limits(
+        member=author, source=source, mention_count=len(mentioned)
+    )
+    return trust.hold_reason(member=author, source=source, thread_id=thread_id, is_new=is_new)
+
+
+def _after_held_post(post: Post, thread: Thread, author: User) -> None:
+    """A held post tells no one and is not searchable until approved; its author watches
+    the thread and has read it to their post, as with any post."""
+    Subscription.objects.get_or_create(member=author, thread=thread)
+    mark_read(member=author, thread_id=thread.pk, number=post.number)
 
 
 @transaction.atomic
@@ -99,6 +125,7 @@ def create_thread(
     clean_body, html, mentioned = render_post(body)
     if kind not in Thread.Kind.values:
         raise InvalidPostError("Choose a discussion or a question.", field="kind")
+    held = _review(author=author, source=clean_body, mentioned=mentioned, thread_id=None)
     now = timezone.now()
     thread = Thread.objects.create(
         category=category,
@@ -109,6 +136,7 @@ def create_thread(
         last_activity_at=now,
         last_poster=author,
         post_count=1,
+        is_held=bool(held),
     )
     thread.topics.set(topics)
     post = Post.objects.create(
@@ -118,7 +146,12 @@ def create_thread(
         source=clean_body,
         html=html,
         created_at=now,
+        status=Post.Status.HELD if held else Post.Status.PUBLISHED,
+        status_reason=held,
     )
+    if held:
+        _after_held_post(post, thread, author)
+        return thread
     Category.objects.filter(pk=category.pk).update(thread_count=F("thread_count") + 1)
     after_post_written(PostWritten(post=post, thread=thread, author=author, mentioned=mentioned))
     return thread
@@ -144,6 +177,7 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
     last = Post.objects.filter(thread=thread).order_by("-number").only("author", "source").first()
     if last and last.author_id == author.pk and last.source == clean_body:
         raise InvalidPostError("You just posted exactly this. Edit it instead?", field="body")
+    held = _review(author=author, source=clean_body, mentioned=mentioned, thread_id=thread.pk)
     now = timezone.now()
     number = thread.post_count + 1
     post = Post.objects.create(
@@ -153,7 +187,13 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
         source=clean_body,
         html=html,
         created_at=now,
+        status=Post.Status.HELD if held else Post.Status.PUBLISHED,
+        status_reason=held,
     )
+    if held:  # takes its number; the thread's activity moves when it is approved
+        Thread.objects.filter(pk=thread.pk).update(post_count=number)
+        _after_held_post(post, thread, author)
+        return post
     Thread.objects.filter(pk=thread.pk).update(
         post_count=number, last_activity_at=now, last_poster=author
     )
@@ -173,11 +213,17 @@ def edit_post(*, editor: User, post_id: int, body: str) -> Post:
         .select_related("thread")
         .get(pk=post_id)
     )
+    ensure_not_suspended(editor)
     if not policies.can_edit_post(editor, post):
         raise NotAllowedError("Only the author or a moderator can edit this post.")
     clean_body = _clean_body(body)
     if clean_body == post.source:
         return post
+    if post.author_id == editor.pk:  # an edit cannot slip past the new-member limits
+        _, would_mention = render_with_mentions(clean_body)
+        trust.check_new_member_limits(
+            member=editor, source=clean_body, mention_count=len(would_mention)
+        )
     PostRevision.objects.create(post=post, source=post.source, html=post.html, edited_by=editor)
     if post.author_id != editor.pk:  # a moderator's edit: audited, with before and after
         record_action(
@@ -206,6 +252,7 @@ def edit_thread(
     *, editor: User, thread_id: int, title: str, topics: Iterable[Topic] | None = None
 ) -> Thread:
     """Rename a thread or change its topics (author or moderator)."""
+    ensure_not_suspended(editor)
     thread = policies.visible_threads(editor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_edit_thread(editor, thread):
         raise NotAllowedError("Only the author (while it is open) or a moderator can edit this.")
@@ -240,6 +287,7 @@ def delete_post(*, actor: User, post_id: int, reason: str = "") -> Post:
 
     An accepted answer that is deleted stops being the answer.
     """
+    ensure_not_suspended(actor)
     post = policies.visible_posts(actor).select_related("thread").get(pk=post_id)
     if not policies.can_delete_post(actor, post):
         raise NotAllowedError("Only the author or a moderator can delete this post.")
@@ -264,10 +312,12 @@ def delete_post(*, actor: User, post_id: int, reason: str = "") -> Post:
 
 @transaction.atomic
 def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
-    """Mark a reply as the accepted answer; it replaces any previous one.
+    """Mark a reply as the accepted answer; it replaces any previous one (whose points are
+    reversed); the answer's author earns points, unless they accepted it themself.
 
     Only the asker or a moderator; only replies (not the question itself), not deleted.
     """
+    ensure_not_suspended(actor)
     thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can accept an answer.")
@@ -280,19 +330,33 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
         thread.solved_at = timezone.now()
     thread.save(update_fields=["solution", "solved_at"])
     if previous_solution_id != post.pk:
+        if previous_solution_id is not None:
+            loyalty.take_back_accepted_answer(post_id=previous_solution_id, actor_id=actor.pk)
+        if post.author_id is not None and thread.solved_at is not None:
+            loyalty.credit_accepted_answer(
+                post_id=post.pk,
+                author_id=post.author_id,
+                accepted_by_id=actor.pk,
+                accepted_at=thread.solved_at,
+            )
         notify_answer_accepted(post=post, actor_id=actor.pk)
     return thread
 
 
 @transaction.atomic
 def unaccept_answer(*, actor: User, thread_id: int) -> Thread:
-    """Clear the accepted answer (asker or moderator). Raises NotAllowedError."""
+    """Clear the accepted answer (asker or moderator), reversing the points it earned.
+    Raises NotAllowedError."""
+    ensure_not_suspended(actor)
     thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can change the answer.")
+    previous_solution_id = thread.solution_id
     thread.solution = None
     thread.solved_at = None
     thread.save(update_fields=["solution", "solved_at"])
+    if previous_solution_id is not None:
+        loyalty.take_back_accepted_answer(post_id=previous_solution_id, actor_id=actor.pk)
     return thread
 
 

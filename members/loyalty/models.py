@@ -91,8 +91,9 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     credited_at = models.DateTimeField(default=timezone.now)
     key = models.CharField(max_length=200, unique=True)
+    # CASCADE: rows go only with the member's account, original and reversal together.
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reversed_by"
     )
     reason = models.CharField(max_length=300, blank=True)
 
@@ -295,6 +296,8 @@ class TierHistory(models.Model):
         DEMOTED = "demoted", "Demoted"
         GRANTED = "granted", "Granted by staff"
         GRANT_ENDED = "grant_ended", "Grant ended"
+        WARNED = "warned", "Told of a coming demotion"
+        WARNING_LIFTED = "warning_lifted", "Back above 90%: warning lifted"
 
     member = models.ForeignKey(
         "members.User", on_delete=models.CASCADE, related_name="tier_history"
@@ -305,7 +308,7 @@ class TierHistory(models.Model):
     previous_tier = models.ForeignKey(
         "members.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    change = models.CharField(max_length=12, choices=Change.choices)
+    change = models.CharField(max_length=16, choices=Change.choices)
     is_earned = models.BooleanField(
         default=True, help_text="Moves the earned tier (points), not only the effective one."
     )

@@ -137,6 +137,9 @@ def visitor_pages(forum) -> list[tuple[str, int]]:
         ("/join/authorcode/", 200),
         (forum["event"], 200),
         (forum["unsubscribe"], 200),
+        ("/badges/", 200),
+        ("/badges/first-post/", 200),
+        ("/loyalty/tiers/", 200),
     ]
 
 
@@ -178,6 +181,10 @@ def member_pages(forum) -> list[tuple[str, int]]:
         ("/events/mine/", 200),
         ("/events/proposals/new/", 200),
         (forum["event"], 200),
+        ("/loyalty/points/", 200),
+        ("/loyalty/tiers/", 200),
+        ("/badges/", 200),
+        ("/badges/first-post/", 200),
     ]
 
 
@@ -189,6 +196,7 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         (f"/events/{forum['event_id']}/host/", 200),
         ("/moderation/moderators/", 200),
         ("/staff/outbox/", 200),
+        ("/badges/thank-you/", 200),  # with the moderators' grant form
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
     ]
 

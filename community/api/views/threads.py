@@ -34,6 +34,7 @@ from community.selectors import ListFilter
 from community.services import engagement, posting
 from core.api import BodySerializer, IdOrSlugField, or_400, page_link
 from core.page_cache import visitor_cacheable
+from core.ratelimit import check_request_rate
 
 
 @visitor_cacheable
@@ -133,6 +134,7 @@ class ThreadListApi(APIView):
         serializer = self.InputSerializer(data=request.data, context={"viewer": member})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        check_request_rate(request, "post")
         thread = posting.create_thread(
             author=member,
             category_id=data["category"].pk,
@@ -234,6 +236,7 @@ class ThreadPostListApi(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        check_request_rate(request, "post")
         post = posting.reply(
             author=_member(request), thread_id=thread_id, body=serializer.validated_data["body"]
         )

@@ -186,7 +186,8 @@ def test_a_genuine_referral_is_rewarded_to_both_sides_once_a_reply_is_liked(
             (referral.referred_id, "referral_joined", 25),
         ]
     )
-    assert (points(referral.referrer), points(referral.referred)) == (50, 25)
+    # the new member: 25 for joining through the referral, 10 for the like itself
+    assert (points(referral.referrer), points(referral.referred)) == (50, 35)
 
 
 def test_a_like_on_the_opening_post_is_not_the_act(django_capture_on_commit_callbacks):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_delivery_attachments'),
-        ('members', '0009_referrals'),
+        ('members', '0012_referrals'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ def seed_welcome_rule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_merge_moderator_role_loyalty'),
+        ('members', '0011_tier_history_warnings'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def seed_anniversary_rule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0010_leaderboards'),
+        ('members', '0013_leaderboards'),
     ]
 
     operations = [
