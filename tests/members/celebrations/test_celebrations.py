@@ -14,7 +14,7 @@ from core.models import Delivery, Topic
 from members.celebrations import services
 from members.celebrations.models import Celebration
 from members.loyalty import ledger
-from members.loyalty.models import Activity
+from members.loyalty.models import Activity, BadgeAward
 from members.models import Notification, NotificationSetting
 from tests.community.factories import PostFactory, ThreadFactory
 from tests.members.factories import UserFactory
@@ -127,6 +127,10 @@ def test_running_twice_greets_once(django_capture_on_commit_callbacks):
     assert Notification.objects.filter(recipient=member, kind="celebration").count() == 2
     assert list(Activity.objects.filter(member=member).values_list("verb", "key", "points")) == [
         ("membership_anniversary", f"anniversary:{member.pk}:2027", 10)
+    ]
+    # the anniversary's ledger entry earns the tenure badge, once
+    assert list(BadgeAward.objects.filter(member=member).values_list("badge__slug", flat=True)) == [
+        "one-year"
     ]
 
 
@@ -269,8 +273,11 @@ def test_two_workers_at_once_greet_once():
     assert sorted(results) == [0, 1]
     assert Celebration.objects.filter(member=member).count() == 1
     assert Delivery.objects.filter(recipient=member).count() == 1
-    assert Notification.objects.filter(recipient=member).count() == 1
+    assert Notification.objects.filter(recipient=member, kind="celebration").count() == 1
     assert Activity.objects.filter(member=member).count() == 1
+    assert list(BadgeAward.objects.filter(member=member).values_list("badge__slug", flat=True)) == [
+        "one-year"
+    ]
 
 
 def test_beat_sweeps_celebrations_and_referrals_every_15_minutes():
