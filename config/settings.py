@@ -231,6 +231,9 @@ NOTIFICATION_EMAIL_DAILY_CAP = env.int("NOTIFICATION_EMAIL_DAILY_CAP", default=2
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 # Anniversaries and birthdays are greeted from this hour of each member's own morning.
 CELEBRATION_HOUR = env.int("CELEBRATION_HOUR", default=9)
+# Moderator rewards: the most points one reward gives, and a moderator's weekly budget.
+MODERATOR_REWARD_MAX_POINTS = env.int("MODERATOR_REWARD_MAX_POINTS", default=50)
+MODERATOR_WEEKLY_BUDGET = env.int("MODERATOR_WEEKLY_BUDGET", default=250)
 # Referrals: a sign-up counts for the referrer this many days after following their link;
 # a member is rewarded for at most this many referrals (the new members always are).
 REFERRAL_WINDOW_DAYS = env.int("REFERRAL_WINDOW_DAYS", default=30)

@@ -434,4 +434,5 @@ class UnsubscribeFeedback(models.Model):
 import members.celebrations.models  # noqa: E402  # imported for its models, see above
 import members.leaderboards.models  # noqa: E402  # imported for its models, see above
 import members.loyalty.models  # noqa: E402  # imported for its models, see above
-import members.referrals.models  # noqa: E402, F401  # imported for its models, see above
+import members.referrals.models  # noqa: E402  # imported for its models, see above
+import members.rewards.models  # noqa: E402, F401  # imported for its models, see above

@@ -5,11 +5,18 @@ from members.leaderboards import api as leaderboards
 from members.loyalty import api as loyalty
 from members.notifications import api as notifications
 from members.referrals import api as referrals
+from members.rewards import api as rewards
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
     path("me/avatar/", views.MeAvatarApi.as_view(), name="me-avatar"),
     path("me/referrals/", referrals.MyReferralsApi.as_view(), name="me-referrals"),
+    path("rewards/", rewards.RewardCreateApi.as_view(), name="reward-create"),
+    path(
+        "rewards/<int:reward_id>/reversal/",
+        rewards.RewardReversalApi.as_view(),
+        name="reward-reversal",
+    ),
     path(
         "leaderboards/topics/<slug:slug>/",
         leaderboards.TopicLeaderboardApi.as_view(),
