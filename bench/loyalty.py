@@ -250,11 +250,13 @@ def measure_celebrations(member_ids: list[int], count: int) -> bool:
     again, _ = timed(lambda: sweep_due_celebrations(now=now))
     greeted = Celebration.objects.count()
     emails = Delivery.objects.filter(kind="member:celebration").count()
-    chosen_greeted = Celebration.objects.filter(member_id__in=chosen[:half]).count() + (
-        Celebration.objects.filter(member_id__in=chosen[half:]).count()
-    )
-    # (others whose join date happens to be today are greeted too: counted in `handed`)
-    ok = chosen_greeted == half * 2 + (len(chosen) - half) and greeted == handed
+    # Every chosen member got their birthday greeting and the first half their anniversary
+    # (others whose join date happens to be today are greeted too: counted in `handed`).
+    birthdays = Celebration.objects.filter(member_id__in=chosen, kind="birthday").count()
+    anniversaries = Celebration.objects.filter(
+        member_id__in=chosen[:half], kind="anniversary"
+    ).count()
+    ok = birthdays == len(chosen) and anniversaries == half and greeted == handed
     ok = ok and again == 0 and emails == greeted
     report(
         f"celebrations over {len(chosen):,} members",
