@@ -66,7 +66,7 @@ def test_demo_members_are_unequally_active():
         User.objects.annotate(n=Count("posts")).values_list("n", flat=True), reverse=True
     )
     # A few write most, many now and then, a third only read.
-    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 16, 3, 23)
+    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 18, 3, 25)
 
 
 def test_demo_events_show_every_state_of_an_event():
@@ -114,7 +114,7 @@ def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
     entries = Activity.objects.count()
     call_command("seed_demo")
 
-    assert Activity.objects.count() == entries == 166
+    assert Activity.objects.count() == entries == 531
     assert list(Tier.objects.order_by("rank").values_list("slug", "points_threshold")) == [
         ("spark", 30),
         ("flame", 120),
@@ -131,7 +131,7 @@ def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
     grant = TierGrant.objects.get()
     assert (grant.tier.slug, grant.member.tier.slug) == ("blaze", "blaze")
     assert BadgeAward.objects.filter(badge__slug="community-hero").count() == 2
-    assert BadgeAward.objects.filter(badge__slug="first-post").count() == 18
+    assert BadgeAward.objects.filter(badge__slug="first-post").count() == 25
     dana = User.objects.get(handle="demo_member")
     assert dana.tier.slug == "flame"
     assert replay.replay().tier_changes == 0

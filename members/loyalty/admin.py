@@ -38,7 +38,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # for any mode
 
 
 @admin.register(PointRule)
-class PointRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PointRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # the stubs want the model as a parameter
     list_display = ("verb", "points", "daily_cap", "weekly_cap_per_giver", "is_active")
     list_editable = ("points", "daily_cap", "weekly_cap_per_giver", "is_active")
     readonly_fields = ("verb",)
@@ -51,13 +51,13 @@ class PointRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TierAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # the stubs want the model as a parameter
     list_display = ("name", "rank", "points_threshold", "minimum_tenure_days")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BadgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # the stubs want the model as a parameter
     list_display = ("name", "grade", "rule", "threshold", "award_count", "is_active")
     list_filter = ("rule", "grade", "is_active")
     prepopulated_fields = {"slug": ("name",)}
@@ -120,7 +120,7 @@ class TierGrantForm(forms.ModelForm[TierGrant]):
 
 
 @admin.register(TierGrant)
-class TierGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TierGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # the stubs want the model as a parameter
     """Add a grant (member, tier, reason, end): the service applies it at once. Grants are
     not edited; revoke one (the action) and add another."""
 

@@ -296,6 +296,8 @@ class TierHistory(models.Model):
         DEMOTED = "demoted", "Demoted"
         GRANTED = "granted", "Granted by staff"
         GRANT_ENDED = "grant_ended", "Grant ended"
+        WARNED = "warned", "Told of a coming demotion"
+        WARNING_LIFTED = "warning_lifted", "Back above 90%: warning lifted"
 
     member = models.ForeignKey(
         "members.User", on_delete=models.CASCADE, related_name="tier_history"
@@ -306,7 +308,7 @@ class TierHistory(models.Model):
     previous_tier = models.ForeignKey(
         "members.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    change = models.CharField(max_length=12, choices=Change.choices)
+    change = models.CharField(max_length=16, choices=Change.choices)
     is_earned = models.BooleanField(
         default=True, help_text="Moves the earned tier (points), not only the effective one."
     )

@@ -71,9 +71,9 @@ def _fold_history() -> dict[int, _TierState]:
             state.promoted_at, state.warned_at = changed_at, None
         elif change == TierHistory.Change.DEMOTED:
             state.earned_tier_id, state.tier_since, state.warned_at = tier_id, changed_at, None
-        elif change == "warned":
+        elif change == TierHistory.Change.WARNED:
             state.warned_at = changed_at
-        elif change == "warning_lifted":
+        elif change == TierHistory.Change.WARNING_LIFTED:
             state.warned_at = None
     return states
 
