@@ -122,8 +122,8 @@ def get_review_queue_screen(*, viewer: Viewer) -> ReviewQueueScreen:
     open_flag = Flag.objects.filter(status=Flag.Status.OPEN)
     posts = list(
         Post.objects.filter(scope, is_deleted=False)
-        .filter(
-            Q(status__in=[Post.Status.HELD, Post.Status.HIDDEN])
+        .filter(  # held, or flagged and not reviewed yet (flags hide some until then)
+            Q(status=Post.Status.HELD)
             | Q(pk__in=open_flag.filter(post__isnull=False).values("post_id"))
         )
         .select_related("thread", "author")

@@ -46,7 +46,9 @@ def test_a_flagged_post_is_hidden_from_the_queue_with_one_key_and_the_flagger_is
     ).to_be_visible()
     expect(moderator_page.get_by_text("Nothing to review")).to_be_visible()
 
-    page.goto("/moderation/notices/")
+    page.goto("/notifications/")
+    page.get_by_role("link", name=re.compile("Thanks: moderators acted on your flag")).click()
+    expect(page).to_have_url(re.compile("/moderation/notices/$"))
     expect(
         page.get_by_text(re.compile("Thanks: moderators acted on your flag of post #2"))
     ).to_be_visible()
