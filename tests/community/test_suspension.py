@@ -74,3 +74,48 @@ def test_the_new_thread_page_tells_a_suspended_member(client, suspended):
     page = client.get(reverse("community:thread-create"))
 
     assert "Your account is suspended until" in page.content.decode()
+
+
+def test_a_moderator_suspends_and_lifts_from_the_profile_page(client, moderator, member):
+    client.force_login(moderator)
+    profile = reverse("members:profile", args=[member.handle])
+    page = client.get(profile).content.decode()
+    assert "Flag this profile" in page
+
+    client.post(
+        reverse("moderation:act"),
+        {
+            "kind": "member",
+            "id": member.pk,
+            "action": "suspend",
+            "days": "3",
+            "reason": "Spam",
+            "next": profile,
+        },
+    )
+    suspended_page = client.get(profile).content.decode()
+    client.post(
+        reverse("moderation:act"),
+        {"kind": "member", "id": member.pk, "action": "unsuspend", "next": profile},
+    )
+
+    assert "Lift the suspension" in suspended_page
+    assert User.objects.get(pk=member.pk).is_suspended is False
+    assert list(moderation_actions_for(member).values_list("action", flat=True)) == [
+        "unsuspend",
+        "suspend",
+    ]
+
+
+def test_a_member_sees_only_the_flag_link_on_another_profile(client, member, vip):
+    client.force_login(member)
+
+    page = client.get(reverse("members:profile", args=[vip.handle])).content.decode()
+
+    assert ("Flag this profile" in page, "Send warning" in page) == (True, False)
+
+
+def moderation_actions_for(member):
+    from community.models import ModerationAction
+
+    return ModerationAction.objects.filter(member=member).order_by("-id")
