@@ -165,7 +165,10 @@ def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> 
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     screen = or_404(
         lambda: selectors.get_thread_screen(
-            viewer=request.user, thread_id=thread_id, page=page_param(request.GET)
+            viewer=request.user,
+            thread_id=thread_id,
+            page=page_param(request.GET),
+            sort=request.GET.get("sort", ""),
         )
     )
     if slug != (slugify(screen.thread.title) or "thread"):

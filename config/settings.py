@@ -125,6 +125,7 @@ TEMPLATES = [
             # {% icon %} everywhere without a {% load %}: pages draw dozens of icons.
             "builtins": [
                 "core.templatetags.icons",
+                "core.templatetags.prose",
                 "members.templatetags.people",
                 "community.templatetags.forum",
             ],

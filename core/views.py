@@ -12,20 +12,29 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from core import health, pages, violation_reports
+from core.api_reference import get_api_reference
 from core.email_events import parse_events, signature_is_valid
 from core.exceptions import ConflictError
 from core.forms import OutboxFilterForm
 from core.models import Delivery
+from core.page_cache import visitor_cacheable
 from core.parsers import MalformedBodyError, load_json
 from core.selectors import get_delivery, get_outbox_screen
 from core.services import record_email_events, resend_delivery
 
 
 @require_GET
+@visitor_cacheable
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the community for a member, a living window for a visitor (the view
     is the top layer's, registered in config/wiring.py)."""
     return pages.home_view()(request)
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API reference, read from the OpenAPI schema (see core.api_reference)."""
+    return render(request, "core/api_docs.html", {"reference": get_api_reference()})
 
 
 @require_GET

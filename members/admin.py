@@ -32,3 +32,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # stubs pin the bas
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "handle", "password1", "password2")}),
     )
+
+
+# Loyalty's models (rules, badges, tiers, the ledger and what derives from it).
+import members.loyalty.admin  # noqa: E402, F401  # registers them

@@ -90,3 +90,17 @@ def ensure_not_suspended(member: Viewer) -> None:
     """
     if isinstance(member, User) and member.is_suspended:
         raise SuspendedError(suspension_notice(member))
+
+
+def can_grant_tiers(viewer: Viewer) -> bool:
+    """Staff put members in tiers by hand (paid or honorary VIPs)."""
+    return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff
+
+
+def can_see_points(viewer: Viewer, member: User) -> bool:
+    """A member's points history is their own (and staff's, who answer questions on it)."""
+    return (
+        isinstance(viewer, User)
+        and is_member(viewer)
+        and (viewer.pk == member.pk or viewer.is_staff)
+    )

@@ -62,12 +62,21 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
     if not Topic.objects.exists():
         # The data migration is the one list of default topics: run its seeding again.
         importlib.import_module("core.migrations.0004_seed_topics").seed(apps, None)
-    if transactional:
-        from members.loyalty.models import PointRule
+    from members.loyalty.models import PointRule
 
-        if not PointRule.objects.exists():
-            # Likewise the default point rules and badges.
-            importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+    if not PointRule.objects.exists():
+        # Likewise the default point rules and badges.
+        importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+
+
+@pytest.fixture
+def without_automatic_badges(request: pytest.FixtureRequest) -> None:
+    """No badge is earned by rule (so a first post brings no "badge earned" notification),
+    for tests about something else that count notifications or emails."""
+    request.getfixturevalue("db")
+    from members.loyalty.models import Badge
+
+    Badge.objects.exclude(rule=Badge.Rule.MANUAL).update(is_active=False)
 
 
 @pytest.fixture(autouse=True)

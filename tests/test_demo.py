@@ -7,7 +7,7 @@ from django.utils import timezone
 from community.models import Category, Post, Thread
 from core.models import Delivery
 from events.models import Event, Proposal, Question, Rating, Registration
-from members.models import User
+from members.models import Tier, User
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,34 @@ def test_demo_moderation_has_moderators_flags_a_held_post_and_a_suspension():
     ]
     assert User.objects.filter(suspended_until__gt=timezone.now()).count() == 1
     assert ModerationAction.objects.filter(action="suspend").count() == 1
+
+
+def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
+    from members.loyalty import replay
+    from members.loyalty.models import Activity, BadgeAward, TierGrant
+
+    call_command("seed_demo")
+    entries = Activity.objects.count()
+    call_command("seed_demo")
+
+    assert Activity.objects.count() == entries == 166
+    assert list(Tier.objects.order_by("rank").values_list("slug", "points_threshold")) == [
+        ("spark", 30),
+        ("flame", 120),
+        ("blaze", 400),
+    ]
+    assert sorted(set(Activity.objects.values_list("verb", flat=True))) == [
+        "answer_accepted",
+        "event_attended",
+        "like_received",
+        "moderator_award",
+        "reply_posted",
+        "thread_started",
+    ]
+    grant = TierGrant.objects.get()
+    assert (grant.tier.slug, grant.member.tier.slug) == ("blaze", "blaze")
+    assert BadgeAward.objects.filter(badge__slug="community-hero").count() == 2
+    assert BadgeAward.objects.filter(badge__slug="first-post").count() == 18
+    dana = User.objects.get(handle="demo_member")
+    assert dana.tier.slug == "flame"
+    assert replay.replay().tier_changes == 0

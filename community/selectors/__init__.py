@@ -38,6 +38,7 @@ from community.selectors.profiles import (
 )
 from community.selectors.search_page import SearchResultRow, SearchScreen, get_search_screen
 from community.selectors.thread_page import (
+    AnswerSort,
     PostHistoryScreen,
     PostRow,
     PostScreen,
@@ -68,6 +69,7 @@ from community.selectors.threads import (
 )
 
 __all__ = [
+    "AnswerSort",
     "CategoryListScreen",
     "CategoryRow",
     "ForYouScreen",

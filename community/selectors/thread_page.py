@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from community import policies
 from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscription, Thread
@@ -98,11 +98,23 @@ class ThreadPermissions:
     suspension_notice: str = ""
 
 
+class AnswerSort:
+    """How a question's answers are ordered: by time (post number) or by likes."""
+
+    TIME = ""
+    LIKES = "likes"
+    values = (TIME, LIKES)
+
+
 @dataclass(frozen=True)
 class ThreadScreen:
     """Everything the thread page and its API twins show, permissions included.
 
     `rows` is one page of posts (empty when the caller asked for the thread alone).
+    `sort` is how a question's answers are ordered ("" by time, "likes"); `can_sort` when
+    there is a choice (a question with answers). `shows_solution_card` when the accepted
+    answer's summary goes under the question on this page: not when the answer itself is
+    the very next post (it would show twice in a row; the post is marked instead).
     """
 
     thread: Thread
@@ -115,6 +127,9 @@ class ThreadScreen:
     permissions: ThreadPermissions
     url: str
     solution_url: str
+    sort: str = AnswerSort.TIME
+    can_sort: bool = False
+    shows_solution_card: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -144,14 +159,24 @@ class ThreadScreen:
 
     @property
     def last_number_shown(self) -> int | None:
-        """The highest post number on this page: how far reading it takes the member."""
-        return self.rows[-1].post.number if self.rows else None
+        """How far reading this page takes the member: its highest post number in time
+        order; sorted by likes, the last post once every answer is on the one page (else
+        the marker stays, as the posts read are not a run)."""
+        if not self.rows:
+            return None
+        if self.sort == AnswerSort.LIKES:
+            return self.thread.post_count if self.page_count == 1 else None
+        return self.rows[-1].post.number
 
 
-def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> ThreadScreen:
+def get_thread_screen(
+    *, viewer: Viewer, thread_id: int, page: int | None, sort: str = AnswerSort.TIME
+) -> ThreadScreen:
     """The thread screen: the thread, page `page` of its posts (None: no posts, for the API's
     thread detail) with each post's permissions, the reader's state and the thread's
     permissions. A page beyond the last shows the last. Raises Thread.DoesNotExist (a 404).
+    A question's answers can be sorted by likes (`sort`="likes": the question first on
+    page 1, then the answers most liked first; a discussion ignores it).
 
     Costs a fixed number of queries whatever the thread's length: thread, topics, posts,
     and for a member read state, watching and reactions (posts are read by number range,
@@ -174,9 +199,15 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
         suspension_notice=suspension_notice(viewer),
     )
     number = min(max(page or 1, 1), pages)
+    can_sort = thread.is_question and thread.post_count > 1
+    sort = sort if can_sort and sort in AnswerSort.values else AnswerSort.TIME
     rows: list[PostRow] = []
     if page is not None:
-        posts = _page_of_posts(thread, number)
+        posts = (
+            _page_of_answers_by_likes(thread, number)
+            if sort == AnswerSort.LIKES
+            else _page_of_posts(thread, number)
+        )
         reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
         can_quote = permissions.can_reply and permissions.can_post
         first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
@@ -217,7 +248,21 @@ def get_thread_screen(*, viewer: Viewer, thread_id: int, page: int | None) -> Th
         permissions=permissions,
         url=thread.get_absolute_url(),
         solution_url=thread.solution.get_absolute_url() if thread.solution else "",
+        sort=sort,
+        can_sort=can_sort,
+        shows_solution_card=_shows_solution_card(thread, rows),
     )
+
+
+def _shows_solution_card(thread: Thread, rows: list[PostRow]) -> bool:
+    """The summary goes under the question unless the answer follows it right away."""
+    if not (thread.is_question and thread.solution_id):
+        return False
+    numbers = [row.post.number for row in rows]
+    if 1 not in numbers:
+        return False
+    after = numbers.index(1) + 1
+    return after >= len(rows) or not rows[after].is_solution
 
 
 def _reply_state(viewer: Viewer, thread: Thread, *, can_moderate: bool) -> str:
@@ -241,6 +286,21 @@ def _page_of_posts(thread: Thread, number: int) -> list[Post]:
         .select_related("author", "author__tier")
         .defer("search_vector")
         .order_by("number")[:POSTS_PER_PAGE]  # the LIMIT steers the planner to the index
+    )
+
+
+def _page_of_answers_by_likes(thread: Thread, number: int) -> list[Post]:
+    """Page `number` of a question sorted by likes: the question first, then the answers
+    most liked first (ties: oldest first), POSTS_PER_PAGE a page like the time order. Paged
+    by OFFSET: the answers to one question are few, unlike a long discussion's posts."""
+    first = (number - 1) * POSTS_PER_PAGE
+    return list(
+        Post.objects.filter(thread=thread)
+        .select_related("author", "author__tier")
+        .defer("search_vector")
+        .order_by(Case(When(number=1, then=0), default=1), "-like_count", "number")[
+            first : first + POSTS_PER_PAGE
+        ]
     )
 
 

@@ -16,6 +16,7 @@ from community.exceptions import (
 )
 from community.models import Post, Reaction, ReadState, Subscription, Thread
 from community.notifications import thread_scope
+from community.services import loyalty
 from community.services.notifying import notify_reaction
 from core import page_cache
 from members.models import User
@@ -51,7 +52,8 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
     """React to someone else's post, once per kind. False when already there.
 
     The unique constraint decides "once" even under concurrent requests; the counter moves
-    only when this call inserted the row, by an F() update, so it never double-counts.
+    only when this call inserted the row, by an F() update, so it never double-counts. A
+    like earns the author points (loyalty ledger, within its caps).
     """
     ensure_not_suspended(member)
     if not policies.can_post(member):
@@ -61,10 +63,17 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
     post = _reactable_post(member, post_id)
     try:
         with transaction.atomic():
-            Reaction.objects.create(post=post, member=member, kind=kind)
+            reaction = Reaction.objects.create(post=post, member=member, kind=kind)
             field = COUNTER_FIELD[Reaction.Kind(kind)]
             Post.objects.filter(pk=post.pk).update(**{field: F(field) + 1})
             notify_reaction(post=post, member_id=member.pk, kind=kind)
+            if kind == Reaction.Kind.LIKE and post.author_id is not None:
+                loyalty.credit_like(
+                    reaction_id=reaction.pk,
+                    post_id=post.pk,
+                    author_id=post.author_id,
+                    liker_id=member.pk,
+                )
     except IntegrityError:
         return False
     return True
@@ -72,7 +81,7 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
 
 @transaction.atomic
 def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
-    """Take a reaction back. False when there was none."""
+    """Take a reaction back (a like's points are reversed). False when there was none."""
     ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
@@ -81,6 +90,8 @@ def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
     if deleted:
         field = COUNTER_FIELD[Reaction.Kind(kind)]
         Post.objects.filter(pk=post.pk, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+        if kind == Reaction.Kind.LIKE:
+            loyalty.take_back_like(post_id=post.pk, liker_id=member.pk)
     return bool(deleted)
 
 

@@ -24,7 +24,7 @@ from community.models import (
     Subscription,
     Thread,
 )
-from community.services import trust
+from community.services import loyalty, trust
 from community.services.audit import record_action
 from community.services.engagement import mark_read
 from community.services.notifying import notify_answer_accepted
@@ -312,7 +312,8 @@ def delete_post(*, actor: User, post_id: int, reason: str = "") -> Post:
 
 @transaction.atomic
 def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
-    """Mark a reply as the accepted answer; it replaces any previous one.
+    """Mark a reply as the accepted answer; it replaces any previous one (whose points are
+    reversed); the answer's author earns points, unless they accepted it themself.
 
     Only the asker or a moderator; only replies (not the question itself), not deleted.
     """
@@ -329,20 +330,33 @@ def accept_answer(*, actor: User, thread_id: int, post_id: int) -> Thread:
         thread.solved_at = timezone.now()
     thread.save(update_fields=["solution", "solved_at"])
     if previous_solution_id != post.pk:
+        if previous_solution_id is not None:
+            loyalty.take_back_accepted_answer(post_id=previous_solution_id, actor_id=actor.pk)
+        if post.author_id is not None and thread.solved_at is not None:
+            loyalty.credit_accepted_answer(
+                post_id=post.pk,
+                author_id=post.author_id,
+                accepted_by_id=actor.pk,
+                accepted_at=thread.solved_at,
+            )
         notify_answer_accepted(post=post, actor_id=actor.pk)
     return thread
 
 
 @transaction.atomic
 def unaccept_answer(*, actor: User, thread_id: int) -> Thread:
-    """Clear the accepted answer (asker or moderator). Raises NotAllowedError."""
+    """Clear the accepted answer (asker or moderator), reversing the points it earned.
+    Raises NotAllowedError."""
     ensure_not_suspended(actor)
     thread = policies.visible_threads(actor).select_for_update(of=("self",)).get(pk=thread_id)
     if not policies.can_accept_answer(actor, thread):
         raise NotAllowedError("Only the person who asked, or a moderator, can change the answer.")
+    previous_solution_id = thread.solution_id
     thread.solution = None
     thread.solved_at = None
     thread.save(update_fields=["solution", "solved_at"])
+    if previous_solution_id is not None:
+        loyalty.take_back_accepted_answer(post_id=previous_solution_id, actor_id=actor.pk)
     return thread
 
 

@@ -4,28 +4,23 @@ the live ones about something that was undone. The only writers of the ledger.
 Every write locks the member's `MemberPoints` row first, so all writes for one member are
 serialised: caps are checked and summaries moved under that lock, and concurrent calls
 cannot exceed a cap or record one key twice (the unique key is the last line of defence).
-Each write then re-evaluates the member's automatic badges and tier (cheap: from the
-summaries), inside the same transaction.
+Each write then awards the automatic badges the member reached and applies the tier rules
+(cheap: from the summaries), inside the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
-from members.loyalty import periods
+from members.loyalty import badges, periods, tiers
 from members.loyalty.models import Activity, MemberPoints, MemberVerbTotal, PointRule
+from members.models import User
 
 #: The window of the per-giver cap (likes between the same pair).
 PAIR_CAP_WINDOW = timedelta(days=7)
-
-#: Called after every change of a member's ledger, inside the transaction, with the member's
-#: id (badges, then tiers). Set by members.loyalty.standing at import; a list so tests and
-#: later capabilities see one order.
-after_change: list[Callable[[int], None]] = []
 
 
 class UnknownVerbError(ValueError):
@@ -74,9 +69,13 @@ def _move_summaries(*, member_id: int, verb: str, points: int, count: int) -> No
     )
 
 
-def _changed(member_id: int) -> None:
-    for step in after_change:
-        step(member_id)
+def _changed(state: MemberPoints) -> None:
+    """After a change of the member's ledger (their lock held): award the badges they
+    reached, then apply the tier rules."""
+    member = User.objects.select_related("tier").get(pk=state.member_id)
+    now = periods.now()
+    badges.award_earned_badges(member=member, at=now)
+    tiers.refresh_tier_locked(state=state, member=member, now=now)
 
 
 @transaction.atomic
@@ -107,7 +106,7 @@ def record(
     rule = PointRule.objects.filter(verb=verb).first()
     if rule is None:
         raise UnknownVerbError(f"no point rule for {verb!r}")
-    lock_member(member_id)
+    state = lock_member(member_id)
     existing = Activity.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -132,7 +131,7 @@ def record(
     except IntegrityError:  # the same key, recorded for another member meanwhile
         return Activity.objects.get(key=key)
     _move_summaries(member_id=member_id, verb=verb, points=awarded, count=1)
-    _changed(member_id)
+    _changed(state)
     return activity
 
 
@@ -171,12 +170,12 @@ def reverse(*, key: str, reason: str = "", actor_id: int | None = None) -> Activ
     member_id = Activity.objects.filter(key=key).values_list("member_id", flat=True).first()
     if member_id is None:
         return None
-    lock_member(member_id)
+    state = lock_member(member_id)
     original = Activity.objects.get(key=key)
     if original.reverses_id is not None:
         raise ValueError("a reversal cannot be reversed; record the activity again")
     reversal = _reverse_locked(original, reason=reason, actor_id=actor_id)
-    _changed(member_id)
+    _changed(state)
     return reversal
 
 
@@ -187,13 +186,15 @@ def reverse_matching(
     subject_id: int,
     verb: str | None = None,
     actor_id: int | None = None,
+    member_id: int | None = None,
     reason: str = "",
     reversed_by_id: int | None = None,
 ) -> int:
-    """Undo every live activity about `subject_type` #`subject_id` (only those of `verb`
-    and caused by `actor_id`, when given): when a post is deleted, a like removed, an
-    answer unaccepted. Rows already reversed are skipped, so a retry reverses nothing
-    twice. Returns how many rows it reversed."""
+    """Undo every live activity about `subject_type` #`subject_id` (only those of `verb`,
+    caused by `actor_id`, earned by `member_id`, when given): when a post is deleted, a
+    like removed, an answer unaccepted, an attendance taken back. Rows already reversed
+    are skipped, so a retry reverses nothing twice. `reversed_by_id` is who undid it.
+    Returns how many rows it reversed."""
     live = Activity.objects.filter(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -204,12 +205,14 @@ def reverse_matching(
         live = live.filter(verb=verb)
     if actor_id is not None:
         live = live.filter(actor_id=actor_id)
+    if member_id is not None:
+        live = live.filter(member_id=member_id)
     member_ids = sorted(set(live.values_list("member_id", flat=True)))
     reversed_count = 0
     for member_id in member_ids:  # in id order: two callers never lock in opposite orders
-        lock_member(member_id)
+        state = lock_member(member_id)
         for original in live.filter(member_id=member_id).order_by("pk"):
             _reverse_locked(original, reason=reason, actor_id=reversed_by_id)
             reversed_count += 1
-        _changed(member_id)
+        _changed(state)
     return reversed_count

@@ -91,8 +91,9 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     credited_at = models.DateTimeField(default=timezone.now)
     key = models.CharField(max_length=200, unique=True)
+    # CASCADE: rows go only with the member's account, original and reversal together.
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reversed_by"
     )
     reason = models.CharField(max_length=300, blank=True)
 

@@ -22,12 +22,12 @@
 
   /* Account menu (details/summary): close on Escape and on a click elsewhere. */
   function setUpMenus() {
-    var menus = document.querySelectorAll("details[data-menu]");
-    if (!menus.length) {
-      return;
+    /* Looked up at each event: menus swapped in later (posts.js) close the same way. */
+    function menus() {
+      return document.querySelectorAll("details[data-menu]");
     }
     document.addEventListener("click", function (event) {
-      menus.forEach(function (menu) {
+      menus().forEach(function (menu) {
         if (menu.open && !menu.contains(event.target)) {
           menu.open = false;
         }
@@ -37,7 +37,7 @@
       if (event.key !== "Escape") {
         return;
       }
-      menus.forEach(function (menu) {
+      menus().forEach(function (menu) {
         if (menu.open) {
           menu.open = false;
           menu.querySelector("summary").focus();

@@ -19,7 +19,10 @@ def test_thread_page_highlights_code_and_anchors_every_post(client, code_questio
     content = page_html(client.get(code_question.get_absolute_url()))
 
     assert '<h1 id="thread-title">How do I highlight code in a talk</h1>' in content
-    assert '<pre class="highlight"><code class="language-python">' in content
+    assert (
+        '<pre class="highlight" tabindex="0" role="region" aria-label="Code">'
+        '<code class="language-python">'
+    ) in content
     assert 'id="post-1"' in content
     assert 'id="post-2"' in content
     assert "Question, not solved yet" in content
@@ -28,6 +31,7 @@ def test_thread_page_highlights_code_and_anchors_every_post(client, code_questio
 def test_thread_page_shows_the_accepted_answer_under_the_question(
     client, code_question, asker, helper
 ):
+    posting.reply(author=helper, thread_id=code_question.pk, body="First try.")
     answer = posting.reply(
         author=helper, thread_id=code_question.pk, body="Use **Pygments** themes."
     )
@@ -38,8 +42,25 @@ def test_thread_page_shows_the_accepted_answer_under_the_question(
     solution = content.index('id="solution"')
     assert content.index('id="post-1"') < solution < content.index('id="post-2"')
     assert "Accepted answer" in content[solution : content.index('id="post-2"')]
-    assert f'href="{answer.get_absolute_url()}">Go to the answer (#2)' in content
+    assert f'href="{answer.get_absolute_url()}">Go to the answer (#3)' in content
     assert '<a class="badge badge-success" href="#solution">' in content
+
+
+def test_an_accepted_answer_right_after_the_question_is_shown_once_marked(
+    client, code_question, asker, helper
+):
+    answer = posting.reply(
+        author=helper, thread_id=code_question.pk, body="Use **Pygments** themes."
+    )
+    posting.accept_answer(actor=asker, thread_id=code_question.pk, post_id=answer.pk)
+
+    content = page_html(client.get(code_question.get_absolute_url()))
+
+    assert 'id="solution"' not in content
+    assert content.count("<strong>Pygments</strong>") == 1
+    post = content[content.index('id="post-2"') :]
+    assert "Accepted answer</span>" in post[: post.index("</header>")]
+    assert f'<a class="badge badge-success" href="{answer.get_absolute_url()}">' in content
 
 
 def test_thread_page_offers_accept_to_the_asker_only(client, code_question, asker, helper):
@@ -182,3 +203,47 @@ def test_edited_marker_links_to_the_history_for_the_author_only(
     assert 'class="post-edited"' in other_view
     assert history_url not in other_view
     assert f'<a class="post-edited" href="{history_url}"' in author_view
+
+
+def test_answers_sorted_by_likes_come_most_liked_first_after_the_question(
+    client, code_question, helper
+):
+    fans = UserFactory.create_batch(2)
+    plain = posting.reply(author=helper, thread_id=code_question.pk, body="Plain answer.")
+    loved = posting.reply(author=helper, thread_id=code_question.pk, body="Loved answer.")
+    liked = posting.reply(author=helper, thread_id=code_question.pk, body="Liked answer.")
+    for fan in fans:
+        engagement.add_reaction(member=fan, post_id=loved.pk, kind="like")
+    engagement.add_reaction(member=fans[0], post_id=liked.pk, kind="like")
+
+    by_likes = client.get(code_question.get_absolute_url(), {"sort": "likes"})
+    by_time = client.get(code_question.get_absolute_url())
+
+    assert [post.number for post in by_likes.context["screen"].posts] == [
+        1,
+        loved.number,
+        liked.number,
+        plain.number,
+    ]
+    assert [post.number for post in by_time.context["screen"].posts] == [1, 2, 3, 4]
+    assert 'aria-current="page">Most liked first</a>' in by_likes.content.decode()
+
+
+def test_a_discussion_keeps_time_order_and_offers_no_sort(client, writing, asker, helper):
+    thread = posting.create_thread(
+        author=asker, category_id=writing.pk, title="Chatting about fonts", body="Hi"
+    )
+    reply = posting.reply(author=helper, thread_id=thread.pk, body="Hello.")
+    engagement.add_reaction(member=asker, post_id=reply.pk, kind="like")
+
+    response = client.get(thread.get_absolute_url(), {"sort": "likes"})
+
+    assert response.context["screen"].sort == ""
+    assert [post.number for post in response.context["screen"].posts] == [1, 2]
+    assert "Most liked first" not in response.content.decode()
+
+
+def test_code_blocks_can_take_the_keyboard_focus_to_scroll(client, code_question):
+    content = page_html(client.get(code_question.get_absolute_url()))
+
+    assert content.count('tabindex="0" role="region" aria-label="Code"') == 1

@@ -225,3 +225,38 @@ def test_the_setting_turns_it_off(settings, client: Client, thread: Thread) -> N
     with page_cache.quiet():
         Thread.objects.filter(pk=thread.pk).update(title="Changed under quiet")
     assert "Changed under quiet" in _get(client, "/forum/")
+
+
+VISITOR_PAGES = {
+    "home": lambda t, e: "/",
+    "latest": lambda t, e: "/forum/",
+    "categories": lambda t, e: "/forum/categories/",
+    "category": lambda t, e: t.category.get_absolute_url(),
+    "thread": lambda t, e: t.get_absolute_url(),
+    "search": lambda t, e: "/forum/search/?q=caching",
+    "directory": lambda t, e: "/members/",
+    "profile": lambda t, e: f"/u/{t.author.handle}/",
+    "events": lambda t, e: "/events/",
+    "past events": lambda t, e: "/events/past/",
+    "event": lambda t, e: e.get_absolute_url(),
+    "API threads": lambda t, e: "/api/v1/threads/",
+    "API thread": lambda t, e: f"/api/v1/threads/{t.pk}/",
+    "API posts": lambda t, e: f"/api/v1/threads/{t.pk}/posts/",
+    "API categories": lambda t, e: "/api/v1/categories/",
+    "API members": lambda t, e: "/api/v1/members/",
+    "API member": lambda t, e: f"/api/v1/members/{t.author.handle}/",
+}
+
+
+@pytest.mark.parametrize("page", VISITOR_PAGES)
+def test_every_visitor_page_is_served_from_the_cache_the_second_time(
+    page: str, client: Client, thread: Thread, django_assert_num_queries
+) -> None:
+    from tests.events.factories import EventFactory
+
+    path = VISITOR_PAGES[page](thread, EventFactory())
+    first = client.get(path)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert second.content == first.content

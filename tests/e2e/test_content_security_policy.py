@@ -139,6 +139,9 @@ def visitor_pages(forum) -> list[tuple[str, int]]:
         ("/events/proposals/", 200),
         (forum["event"], 200),
         (forum["unsubscribe"], 200),
+        ("/badges/", 200),
+        ("/badges/first-post/", 200),
+        ("/loyalty/tiers/", 200),
     ]
 
 
@@ -177,6 +180,10 @@ def member_pages(forum) -> list[tuple[str, int]]:
         (f"/moderation/flag/post/{forum['thread_post_id']}/", 200),
         ("/moderation/notices/", 200),
         (forum["event"], 200),
+        ("/loyalty/points/", 200),
+        ("/loyalty/tiers/", 200),
+        ("/badges/", 200),
+        ("/badges/first-post/", 200),
     ]
 
 
@@ -190,6 +197,7 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         ("/moderation/queue/", 200),
         ("/moderation/audit/", 200),
         ("/staff/outbox/", 200),
+        ("/badges/thank-you/", 200),  # with the moderators' grant form
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
     ]
 

@@ -122,3 +122,30 @@ def test_the_start_up_block_names_the_address_the_logins_and_where_mail_goes(set
         "Ctrl-C stops the web server, the worker and beat.",
     ]
     assert set(lines[0]) == {"="}
+
+
+WORKER_OUTPUT = [
+    "[2026-11-29 17:41:03,100: INFO/MainProcess] celery@vm ready.\n",
+    "[2026-11-29 17:41:03,200: INFO/MainProcess] Task community.tasks.notify_about_post_task"
+    "[69574d7f-be1c-42ad-8427-78fdd5007162] received\n",
+    "[2026-11-29 17:41:03,300: INFO/MainProcess] Task community.tasks.notify_about_post_task"
+    "[69574d7f-be1c-42ad-8427-78fdd5007162] succeeded in 0.02s: 1\n",
+    "[2026-11-29 17:41:03,400: ERROR/MainProcess] Task core.tasks.send_delivery"
+    "[0d514e61-5306-4303-b965-25470dfa020c] raised unexpected: OSError()\n",
+]
+
+
+@pytest.mark.parametrize(("quiet", "shown"), [(True, [0, 3]), (False, [0, 1, 2, 3])])
+def test_the_worker_output_drops_routine_task_lines_unless_developing(
+    quiet: bool, shown: list[int], capsys
+) -> None:
+    import io
+    import threading
+
+    from events.management.commands.runhearth import _forward
+
+    ready = threading.Event()
+    _forward(io.StringIO("".join(WORKER_OUTPUT)), ready, quiet=quiet)
+
+    assert capsys.readouterr().out == "".join(WORKER_OUTPUT[i] for i in shown)
+    assert ready.is_set()

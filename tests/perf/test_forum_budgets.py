@@ -172,6 +172,26 @@ def test_thread_page_costs_the_same_on_page_1_and_the_last_page_of_1000_posts(
     assert [p.number for p in last.context["screen"].posts] == list(range(981, 1001))
 
 
+@pytest.mark.parametrize(
+    ("signed_in", "queries"), [(False, 3), (True, 3 + SIGNED_IN + 3)], ids=["visitor", "member"]
+)
+def test_a_question_sorted_by_likes_costs_the_same_on_page_1_and_page_50(
+    request, client, django_assert_num_queries, long_thread, signed_in, queries
+):
+    # as the time order, without marking read (a page by likes is not a run of posts)
+    Thread.objects.filter(pk=long_thread.pk).update(kind=Thread.Kind.QUESTION)
+    Post.objects.filter(thread=long_thread, number=500).update(like_count=3)
+    if signed_in:
+        client.force_login(request.getfixturevalue("reader"))
+    url = reverse("community:thread", args=[long_thread.pk, slugify(long_thread.title)])
+
+    first = fetch(client, django_assert_num_queries, queries, url, {"page": 1, "sort": "likes"})
+    last = fetch(client, django_assert_num_queries, queries, url, {"page": 50, "sort": "likes"})
+
+    assert [p.number for p in first.context["screen"].posts][:3] == [1, 500, 2]
+    assert len(last.context["screen"].posts) == 20
+
+
 def test_anonymous_thread_views_do_not_write_on_every_request(
     client, django_assert_num_queries, long_thread
 ):

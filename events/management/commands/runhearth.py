@@ -8,6 +8,7 @@ because that block reads the demo members (like seed_demo).
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -56,13 +57,22 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
-def _forward(stream: IO[str], ready: threading.Event) -> None:
-    """Copy the worker's output to ours, noting when it says it is ready."""
+#: The worker's line for every task received and every task that succeeded: hundreds when
+#: the demo data is first loaded, burying the start-up block. Failures and warnings still
+#: show, and `make run DEV=1` shows everything.
+_ROUTINE_TASK_LINE = re.compile(r"INFO/\w+\] Task \S+\[[0-9a-f-]+\] (received|succeeded in)")
+
+
+def _forward(stream: IO[str], ready: threading.Event, *, quiet: bool) -> None:
+    """Copy the worker's output to ours (without routine task lines when `quiet`), noting
+    when it says it is ready."""
     for line in stream:
-        sys.stdout.write(line)
-        sys.stdout.flush()
         if " ready." in line:
             ready.set()
+        if quiet and _ROUTINE_TASK_LINE.search(line):
+            continue
+        sys.stdout.write(line)
+        sys.stdout.flush()
     ready.set()  # it stopped: do not wait for it
 
 
@@ -115,7 +125,10 @@ class Command(BaseCommand):
             )
             assert worker.stdout is not None  # noqa: S101  # PIPE above
             threading.Thread(
-                target=_forward, args=(worker.stdout, worker_ready), daemon=True
+                target=_forward,
+                args=(worker.stdout, worker_ready),
+                kwargs={"quiet": not settings.DEBUG_PAGES},
+                daemon=True,
             ).start()
             processes.append(worker)
         stopping = False

@@ -340,3 +340,32 @@ def test_concurrent_reversals_of_one_key_write_one_reversal():
 
     assert Activity.objects.filter(reverses=original).count() == 1
     assert balance(author) == 0
+
+
+def test_deleting_an_account_with_reversals_takes_its_ledger_and_badge_counts(member):
+    from members.loyalty.models import Badge
+    from members.services import delete_account
+
+    row = ledger.record(member_id=member.pk, verb="reply_posted", key="r")
+    ledger.reverse(key=row.key)
+
+    delete_account(member=member)
+
+    assert Activity.objects.count() == 0
+    assert Badge.objects.get(slug="first-post").award_count == 0
+
+
+def test_the_data_export_carries_points_badges_and_tier_history(member):
+    from members.loyalty.selectors import export_loyalty
+
+    ledger.record(
+        member_id=member.pk, verb="reply_posted", key="r", subject_type="post", subject_id=4
+    )
+
+    exported = export_loyalty(member)
+
+    assert [(p["verb"], p["points"], p["about"]) for p in exported["points"]] == [
+        ("reply_posted", 2, "post 4")
+    ]
+    assert [b["badge"] for b in exported["badges"]] == ["First post"]
+    assert exported["tier_history"] == []
