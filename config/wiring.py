@@ -20,6 +20,7 @@ def connect() -> None:
 
 def _connect_community_to_members() -> None:
     from community import selectors
+    from community.selectors.moderation import profile_moderation
     from community.services.engagement import forget_reactions_of
     from members import hooks
 
@@ -38,6 +39,10 @@ def _connect_community_to_members() -> None:
         hooks.ProfileSection(
             "recent_posts", "community/_profile_posts.html", selectors.recent_posts_by
         )
+    )
+    # Flag a profile; forum-wide moderators warn, suspend and lift suspensions from it.
+    hooks.register_profile_section(
+        hooks.ProfileSection("moderation", "community/_profile_moderation.html", profile_moderation)
     )
 
 
