@@ -110,6 +110,20 @@ def _time_zone_field() -> forms.ChoiceField:
 
 
 class OnboardingForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=80,
+        required=False,
+        label="Your name, as others see it",
+        help_text="Leave it empty and people see your @handle.",
+    )
+    avatar = forms.FileField(
+        required=False,
+        label="A picture of you",
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. We crop it to a square. Optional.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
     skill_level = forms.ChoiceField(
         choices=SkillLevel.choices,
         widget=forms.RadioSelect,

@@ -85,6 +85,7 @@ def set_goals(*, member: User, goals: Iterable[str]) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def complete_onboarding(
     *,
     member: User,
@@ -92,14 +93,21 @@ def complete_onboarding(
     topics: Iterable[Topic],
     goals: Iterable[str],
     time_zone: str,
+    display_name: str | None = None,
+    avatar: IO[bytes] | None = None,
+    avatar_size: int | None = None,
 ) -> User:
-    """Record the onboarding answers; the member is not asked again."""
-    update_profile(
-        member=member,
-        fields={"skill_level": skill_level, "time_zone": time_zone},
-        topics=topics,
-        goals=goals,
-    )
+    """Record the onboarding answers; the member is not asked again. A display name and an
+    avatar are optional (None: left as they are; a blank name shows the handle).
+
+    Raises AvatarError for an avatar that is not a usable image: then nothing is saved.
+    """
+    fields: dict[str, Any] = {"skill_level": skill_level, "time_zone": time_zone}
+    if display_name is not None:
+        fields["display_name"] = display_name
+    update_profile(member=member, fields=fields, topics=topics, goals=goals)
+    if avatar is not None:
+        set_avatar(member=member, upload=avatar, size=avatar_size)
     return skip_onboarding(member=member)
 
 

@@ -257,7 +257,7 @@ def test_onboarding_refuses_an_unknown_time_zone_and_keeps_the_answers(client):
         {"skill_level": "expert", "topics": ["python"], "time_zone": "Mars/Olympus_Mons"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "time_zone": [
             "Select a valid choice. Mars/Olympus_Mons is not one of the available choices."
