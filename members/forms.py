@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from core.models import Topic
-from members.models import PROFILE_FIELDS, ContentGoal, SkillLevel, User
+from members.models import GOAL_TOPICS, PROFILE_FIELDS, ContentGoal, SkillLevel, User
 from members.validators import available_time_zones, validate_birthday
 
 
@@ -82,8 +82,9 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg
 
 
 def _topic_field() -> TopicChoiceField:
+    # The crafts (video, talks, newsletters…) are asked once, as content goals.
     return TopicChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.exclude(slug__in=GOAL_TOPICS.values()),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,

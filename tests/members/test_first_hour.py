@@ -162,3 +162,64 @@ def test_the_link_asks_for_a_click_in_another_browser(
     assert f'action="{link}"' in response.content.decode()
     assert EmailAddress.objects.get(email="ada@example.com").verified is False
     assert User.objects.get(handle="ada").onboarded_at is None
+
+
+# --- One vocabulary: content goals and topics ---------------------------------------------------
+
+
+def test_onboarding_asks_each_interest_once(client):
+    from core.models import Topic
+    from members.models import GOAL_TOPICS, ContentGoal
+
+    client.force_login(UserFactory(onboarded_at=None))
+
+    form = client.get(reverse("members:onboarding")).context["form"]
+
+    topic_names = {label for _, label in form.fields["topics"].choices}
+    goal_names = {label for _, label in form.fields["goals"].choices}
+    craft_names = set(
+        Topic.objects.filter(slug__in=GOAL_TOPICS.values()).values_list("name", flat=True)
+    )
+    assert topic_names & craft_names == set()
+    assert goal_names == set(ContentGoal.labels)
+    assert len(craft_names) == 6
+
+
+def test_following_a_craft_topic_is_the_goal_and_the_goal_follows_the_topic():
+    from core.models import Topic
+    from members.services import update_profile
+
+    member = UserFactory()
+
+    update_profile(
+        member=member,
+        fields={},
+        topics=Topic.objects.filter(slug__in=["python", "public-speaking"]),
+    )
+    after_topics = sorted(member.goals.values_list("goal", flat=True))
+    update_profile(member=member, fields={}, goals=["video"])
+
+    assert after_topics == ["talks"]
+    assert sorted(member.goals.values_list("goal", flat=True)) == ["video"]
+    assert sorted(member.topics.values_list("slug", flat=True)) == ["python", "video"]
+
+
+def test_the_migration_puts_goals_and_craft_topics_in_step():
+    import importlib
+
+    from django.apps import apps
+
+    from core.models import Topic
+    from members.models import MemberGoal
+
+    migration = importlib.import_module("members.migrations.0006_goals_and_craft_topics_in_step")
+    follower = UserFactory()
+    follower.topics.set(Topic.objects.filter(slug__in=["video", "python"]))
+    creator = UserFactory()
+    MemberGoal.objects.create(member=creator, goal="talks")
+
+    migration.forward(apps, None)
+
+    assert list(follower.goals.values_list("goal", flat=True)) == ["video"]
+    assert sorted(follower.topics.values_list("slug", flat=True)) == ["python", "video"]
+    assert list(creator.topics.values_list("slug", flat=True)) == ["public-speaking"]
