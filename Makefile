@@ -10,7 +10,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 # Local runs are the embedded default in DEBUG; production sets its own environment.
-LOCAL := DEBUG=$${DEBUG:-true}
+# `make run` shows pages as members see them (Hearth's 404/403/500); DEV=1 keeps Django's
+# debug pages with tracebacks. PORT picks the port: make run PORT=8010.
+PORT ?= 8000
+DEV ?=
+LOCAL := DEBUG=$${DEBUG:-true} DEBUG_PAGES=$(if $(filter 1 true yes,$(DEV)),true,false) \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 PYTEST_ARGS ?=
 CONTRACT_ARGS ?=
 
@@ -49,16 +54,13 @@ migrations-check: venv ## fail if models changed without a migration
 demo: migrate ## load the demo community (idempotent)
 	$(LOCAL) $(MANAGE) seed_demo
 
-run: demo ## serve http://127.0.0.1:8000 with demo data, a worker and beat (Ctrl-C stops all)
-	@echo ""
-	@echo "  Hearth is starting on http://127.0.0.1:8000"
-	@echo "  Demo login: demo@hearth.test / hearth-demo-2026 (staff; outbox at /staff/outbox/)"
-	@echo "              member@hearth.test / hearth-demo-2026 (member)"
-	@echo ""
-	$(LOCAL) $(MANAGE) runhearth 127.0.0.1:8000
+run: runtime ## serve http://127.0.0.1:$(PORT) with demo data, a worker and beat (PORT=8010, DEV=1 for tracebacks)
+	@$(LOCAL) $(MANAGE) runhearth 127.0.0.1:$(PORT) --check-port
+	@$(MAKE) --no-print-directory demo
+	$(LOCAL) $(MANAGE) runhearth 127.0.0.1:$(PORT)
 
-serve: migrate ## the web server only, no worker
-	$(LOCAL) $(MANAGE) runserver 127.0.0.1:8000
+serve: migrate ## the web server only, no worker (PORT=8010)
+	$(LOCAL) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker: runtime ## a Celery worker with beat
 	$(LOCAL) $(BIN)/celery -A config worker --beat --pool=solo --loglevel=INFO

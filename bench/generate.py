@@ -547,8 +547,9 @@ class Builder:
 
 
 def finish_database(target: environment.Target, analyze_sqlite: bool) -> None:
-    """PostgreSQL: fill the search vectors, then VACUUM ANALYZE (as autovacuum would)."""
-    from django.db import connection
+    """Fill the search index (PostgreSQL: the vectors, then VACUUM ANALYZE as autovacuum
+    would; SQLite: the FTS5 table, then ANALYZE when asked)."""
+    from django.db import connection, transaction
 
     if target.vendor == "postgresql":
         started = time.perf_counter()
@@ -565,10 +566,20 @@ def finish_database(target: environment.Target, analyze_sqlite: bool) -> None:
             started = time.perf_counter()
             cursor.execute("VACUUM ANALYZE")
         print(f"  VACUUM ANALYZE: {time.perf_counter() - started:.1f} s", flush=True)
-    elif analyze_sqlite:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print("  ANALYZE: done", flush=True)
+    else:
+        from community import search
+        from community.models import Post
+
+        started = time.perf_counter()
+        ids = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 5000):  # the FTS5 table, as the services keep it
+            with transaction.atomic():
+                search.index_posts(ids[start : start + 5000])
+        print(f"  search index: {time.perf_counter() - started:.1f} s", flush=True)
+        if analyze_sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print("  ANALYZE: done", flush=True)
 
 
 def _is_current(target: environment.Target, sizes: Sizes) -> bool | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from community.demo_threads import MORE_THREADS
 from community.models import Category, Post, Thread
 from community.services import engagement, posting
 from core.models import Topic
@@ -119,10 +121,11 @@ QUESTIONS = [
         None,
     ),
 ]
+WELCOME_TITLE = "Welcome to Hearth: start here"
 DISCUSSIONS = [
     (
         "announcements",
-        "Welcome to Hearth: start here",
+        WELCOME_TITLE,
         ["career"],
         "This is the place for engineers who write, record and speak. Introduce yourself below: "
         "what do you create, and what would help you most this year?",
@@ -191,9 +194,33 @@ def _categories() -> dict[str, Category]:
     return categories
 
 
+def _items() -> list[tuple[str, str, list[str], str, list[str], int | None, str]]:
+    """Every demo thread as (category, title, topics, body, replies, accepted, kind)."""
+    items: list[Any] = [(*q[:5], q[5], "question") for q in QUESTIONS]
+    items += [(*d[:5], None, "discussion") for d in DISCUSSIONS]
+    return [*items, *MORE_THREADS]
+
+
+def _timeline(rng: random.Random, replies: int) -> list[timedelta]:
+    """How long ago the opening post and each reply were written, oldest first: a thread
+    started up to 60 days ago, replies minutes to days apart, none in the future."""
+    started = timedelta(days=rng.uniform(0.2, 60))
+    ages = [started]
+    for _ in range(replies):
+        gap = timedelta(
+            minutes=rng.choice([8, 25, 70, 180, 600, 1500, 3000]) * rng.uniform(0.5, 1.5)
+        )
+        ages.append(max(ages[-1] - gap, timedelta(minutes=rng.randint(3, 50))))
+    return ages
+
+
 @transaction.atomic
 def seed_forum(progress: Callable[[int], object] = lambda _: None) -> int:
-    """Create the demo categories and threads that do not exist yet. Returns new threads."""
+    """Create the demo categories and threads that do not exist yet. Returns new threads.
+
+    Members are unequally active, as in a real community: a few write most posts, many
+    write now and then, some only read. Every post's time falls inside its thread's life
+    (the opening post when the thread started, the last reply its last activity)."""
     categories = _categories()
     members = list(  # only members who may post: a verified email address
         User.objects.filter(is_active=True, emailaddress__verified=True)
@@ -206,52 +233,63 @@ def seed_forum(progress: Callable[[int], object] = lambda _: None) -> int:
     if not members or staff is None:
         return 0
     rng = random.Random(11)  # noqa: S311  # demo data, not security
+    # Activity falls off with rank: the first few members write most; the last third reads.
+    writers = members[: max(len(members) * 2 // 3, 1)]
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(writers))]
+    now = timezone.now()
     created = 0
-    items = [(q, "question") for q in QUESTIONS] + [(d, "discussion") for d in DISCUSSIONS]
-    for index, (item, kind) in enumerate(items):
-        slug, title, topic_slugs, body, replies = item[:5]
+    items = _items()
+    existing = set(
+        Thread.objects.filter(title__in=[i[1] for i in items]).values_list("title", flat=True)
+    )
+    for slug, title, topic_slugs, body, replies, accepted, kind in items:
         progress(1)
-        if Thread.objects.filter(title=title).exists():
+        if title in existing:
             continue
         category = categories[slug]
-        pool = members
+        pool = writers
         if category.minimum_tier is not None:
             pool = [m for m in members if m.tier and m.tier.rank >= category.minimum_tier.rank]
             pool = pool or [staff]
-        author = staff if slug == "announcements" else pool[index % len(pool)]
+        pool_weights = [weights[writers.index(m)] if m in writers else 0.3 for m in pool]
+        author = staff if slug == "announcements" else rng.choices(pool, pool_weights)[0]
         thread = posting.create_thread(
             author=author,
-            category_id=categories[slug].pk,
+            category_id=category.pk,
             title=title,
             body=body,
             kind=kind,
             topics=Topic.objects.filter(slug__in=topic_slugs),
         )
         posts = []
-        for offset, text in enumerate(replies):
-            helper = pool[(index * 7 + offset * 3 + 5) % len(pool)]
+        for text in replies:
+            helper = rng.choices(pool, pool_weights)[0]
             if helper.pk == author.pk:
-                helper = staff if author.pk != staff.pk else members[offset]
+                helper = staff if author.pk != staff.pk else pool[0]
             posts.append(posting.reply(author=helper, thread_id=thread.pk, body=text))
-        accepted = item[5] if kind == "question" and len(item) > 5 else None
         if accepted is not None and posts:
             posting.accept_answer(actor=author, thread_id=thread.pk, post_id=posts[accepted].pk)
-        for post in Post.objects.filter(thread=thread):
+        ages = _timeline(rng, len(posts))
+        written = Post.objects.filter(thread=thread).order_by("number")
+        for post, age in zip(written, ages, strict=True):
+            Post.objects.filter(pk=post.pk).update(created_at=now - age)
             for fan in rng.sample(pool, k=min(len(pool), rng.randint(0, 4))):
                 if fan.pk != post.author_id:
                     engagement.add_reaction(member=fan, post_id=post.pk, kind="like")
-        # Spread the activity over the past weeks so lists and "for you" look lived in.
-        age = timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 23))
+        solved_at = None
+        if accepted is not None and posts:
+            solved_at = now - ages[accepted + 1] + (ages[accepted + 1] - ages[-1]) / 2
         Thread.objects.filter(pk=thread.pk).update(
-            created_at=thread.created_at - age,
-            last_activity_at=timezone.now() - age / 2,
+            created_at=now - ages[0],
+            last_activity_at=now - ages[-1],
             view_count=rng.randint(20, 900),
+            **({"solved_at": solved_at} if solved_at else {}),
         )
-        if index == len(QUESTIONS):  # the welcome thread
+        if title == WELCOME_TITLE:
             Thread.objects.filter(pk=thread.pk).update(is_pinned_globally=True, is_pinned=True)
         created += 1
     return created
 
 
 def demo_count() -> int:
-    return len(QUESTIONS) + len(DISCUSSIONS)
+    return len(_items())

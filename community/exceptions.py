@@ -37,6 +37,29 @@ class InvalidLevelError(DomainError):
     code = "invalid_level"
 
 
+class NewMemberLimitError(DomainError):
+    """A new member's post is over a limit (links, images, mentions, posts a day)."""
+
+    code = "new_member_limit"
+
+
+class FlagNotAllowedError(DomainError):
+    """This item cannot be flagged by this member (their own, deleted, or a bad reason)."""
+
+    code = "flag_not_allowed"
+
+
+class AlreadyFlaggedError(ConflictError):
+    code = "already_flagged"
+
+
+class ModerationError(DomainError):
+    """A moderation action that does not apply (approve a published post, merge a thread
+    into itself...)."""
+
+    code = "moderation_invalid"
+
+
 class UploadLimitError(DomainError):
     """The member uploaded as many images as an hour allows."""
 

@@ -95,6 +95,14 @@ class SearchForm(forms.Form):
     )
     after = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    show = forms.ChoiceField(
+        required=False, choices=[("threads", "One entry per thread"), ("posts", "Every post")]
+    )
+
+    @property
+    def grouped(self) -> bool:
+        """Results one entry per thread (the default), unless every post was asked for."""
+        return not (self.is_valid() and self.cleaned_data["show"] == "posts")
 
     def filters(self) -> SearchFilters:
         """The valid filters as the search selector takes them (none when the form is invalid)."""

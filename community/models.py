@@ -101,6 +101,9 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False, help_text="Pinned at the top of its category.")
     is_pinned_globally = models.BooleanField(default=False, help_text="Pinned on Latest too.")
     is_locked = models.BooleanField(default=False)
+    # A thread whose opening post is held for review: seen only by its author and the
+    # moderators of its category until a moderator approves it.
+    is_held = models.BooleanField(default=False)
     solution = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -165,6 +168,12 @@ class Post(models.Model):
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, related_name="posts", db_index=False
     )
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for review"
+        HIDDEN = "hidden", "Hidden"
+
     number = models.PositiveIntegerField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -180,6 +189,10 @@ class Post(models.Model):
     edit_count = models.PositiveIntegerField(default=0)
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Held (spam signals, new members) or hidden (flags, a moderator): seen only by its author
+    # and the moderators of its category until a moderator approves it.
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PUBLISHED)
+    status_reason = models.CharField(max_length=300, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     thanks_count = models.PositiveIntegerField(default=0)
     insightful_count = models.PositiveIntegerField(default=0)
@@ -194,6 +207,12 @@ class Post(models.Model):
         ]
         indexes = [
             models.Index(fields=["author", "-created_at"], name="post_author_recent"),
+            # The review queue: the few posts that are not published.
+            models.Index(
+                fields=["status", "created_at"],
+                condition=~Q(status="published"),
+                name="post_awaiting_review",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -351,6 +370,196 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} read {self.thread_id} to {self.last_read_number}"
+
+
+class CategoryModerator(models.Model):
+    """A member who moderates one category (forum-wide moderators are members.User's role).
+
+    Written only by community.services.moderation (appoint/remove), which keeps the
+    member's `moderates_categories` flag in step.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="moderators")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderated_categories",
+        db_index=False,  # indexed by the unique (member, category) constraint
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "category"], name="category_moderator_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} moderates {self.category_id}"
+
+
+class ModerationAction(models.Model):
+    """The audit log: one row per moderator or staff action (who, what, on what, why,
+    when; before and after where content changed). Append-only; written by the moderation
+    services in the same transaction as the change it records."""
+
+    class Action(models.TextChoices):
+        APPOINT_MODERATOR = "appoint_moderator", "Appointed a moderator"
+        REMOVE_MODERATOR = "remove_moderator", "Removed a moderator"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
+        PIN_GLOBALLY = "pin_globally", "Pinned on Latest"
+        UNPIN_GLOBALLY = "unpin_globally", "Unpinned from Latest"
+        LOCK = "lock", "Locked"
+        UNLOCK = "unlock", "Unlocked"
+        EDIT_POST = "edit_post", "Edited a post"
+        EDIT_THREAD = "edit_thread", "Edited a thread"
+        DELETE_POST = "delete_post", "Deleted a post"
+        RESTORE_POST = "restore_post", "Restored a post"
+        HIDE_POST = "hide_post", "Hid a post"
+        APPROVE_POST = "approve_post", "Approved a post"
+        DISMISS_FLAGS = "dismiss_flags", "Dismissed flags"
+        MOVE_THREAD = "move_thread", "Moved a thread"
+        MERGE_THREADS = "merge_threads", "Merged threads"
+        WARN = "warn", "Warned a member"
+        SUSPEND = "suspend", "Suspended a member"
+        UNSUSPEND = "unsuspend", "Lifted a suspension"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_history",
+        help_text="The member acted on, or the author of the content acted on.",
+    )
+    target = models.CharField(max_length=200, help_text="What was acted on, as it read then.")
+    reason = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="moderation_action_recent"),
+            models.Index(fields=["member", "-created_at"], name="moderation_action_member"),
+            models.Index(fields=["actor", "-created_at"], name="moderation_action_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} on {self.target}"
+
+
+class Flag(models.Model):
+    """A member's report of a post, a thread or a profile: once per item per member (the
+    database decides). Open until a moderator resolves it; the flagger is told the outcome."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        ABUSIVE = "abusive", "Abusive or harassing"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Acted on"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags_raised"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="flags_received",
+        help_text="A flagged profile.",
+    )
+    reason = models.CharField(max_length=9, choices=Reason.choices)
+    text = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, thread__isnull=True, member__isnull=True)
+                | Q(post__isnull=True, thread__isnull=False, member__isnull=True)
+                | Q(post__isnull=True, thread__isnull=True, member__isnull=False),
+                name="flag_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "post"],
+                condition=Q(post__isnull=False),
+                name="flag_once_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "thread"],
+                condition=Q(thread__isnull=False),
+                name="flag_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "member"],
+                condition=Q(member__isnull=False),
+                name="flag_once_per_profile",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(text=""),
+                name="flag_other_has_text",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"],
+                condition=Q(status="open"),
+                name="flag_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} flag by {self.reporter_id}"
+
+
+class BlockedDomain(models.Model):
+    """A domain staff keep out: a post linking to it (or a subdomain) is held for review."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="e.g. spam.example")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.domain = self.domain.strip().lower().removeprefix("www.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # passed through unchanged
 
 
 class UploadedImage(models.Model):

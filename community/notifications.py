@@ -14,9 +14,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from community import policies
-from community.models import Mention, Post, Subscription, Thread
+from community.models import Flag, Mention, ModerationAction, Post, Subscription, Thread
 from members.hooks import MuteOption, NotificationTarget
 from members.models import EmailMode, User
 from members.notifications import NotificationKind
@@ -219,7 +220,7 @@ def resolve_posts_for_members(
     """Live posts as targets, for each member who may see them now: one query for the
     posts and one per category they are in, whatever the number of members."""
     posts = (
-        Post.objects.filter(pk__in=ids, is_deleted=False)
+        Post.objects.filter(pk__in=ids, is_deleted=False, status=Post.Status.PUBLISHED)
         .select_related("thread", "thread__category", "thread__category__minimum_tier")
         .only(
             "id",
@@ -298,3 +299,69 @@ class ThreadMuter:
             return None
         visible = policies.visible_threads(member).select_related("category")
         return visible.filter(pk=int(raw_id)).first()
+
+
+MODERATION_KINDS = [
+    NotificationKind(
+        "flag_outcome",
+        "Your flags",
+        "What moderators decided about something you flagged.",
+        EmailMode.NEVER,
+        text="{title}",
+        group_text="{count} of your flags were reviewed",
+        icon="flag",
+    ),
+    NotificationKind(
+        "moderation_notice",
+        "Messages from moderators",
+        "A warning, a suspension and its end, or a post of yours held, hidden or approved.",
+        EmailMode.IMMEDIATELY,
+        text="{title}",
+        group_text="{count} messages from moderators",
+        is_critical=True,
+        icon="shield",
+    ),
+]
+
+
+def resolve_flags(member: User, ids: Sequence[int]) -> dict[int, NotificationTarget]:
+    """The member's own flags, by outcome (one query)."""
+    from community.selectors.moderation import flag_outcome_text  # selectors import this module
+
+    flags = (
+        Flag.objects.filter(pk__in=ids, reporter=member)
+        .select_related("post__thread", "thread", "member")
+        .only(
+            "id",
+            "status",
+            "reason",
+            "post__number",
+            "post__thread__title",
+            "thread__title",
+            "member__handle",
+        )
+    )
+    url = reverse("moderation:notices")
+    return {flag.pk: NotificationTarget(title=flag_outcome_text(flag), url=url) for flag in flags}
+
+
+def resolve_notices(member: User, ids: Sequence[int]) -> dict[int, NotificationTarget]:
+    """Moderation actions about the member themself (one query)."""
+    actions = ModerationAction.objects.filter(pk__in=ids, member=member).only(
+        "id", "action", "reason", "target"
+    )
+    url = reverse("moderation:notices")
+    return {action.pk: NotificationTarget(title=notice_text(action), url=url) for action in actions}
+
+
+def notice_text(action: ModerationAction) -> str:
+    """How a moderation notice reads to the member it is about."""
+    label = {
+        ModerationAction.Action.WARN: "A moderator warned you",
+        ModerationAction.Action.SUSPEND: "Your account is suspended",
+        ModerationAction.Action.UNSUSPEND: "Your suspension is lifted",
+        ModerationAction.Action.HIDE_POST: f"A moderator hid your {action.target}",
+        ModerationAction.Action.DELETE_POST: f"A moderator deleted your {action.target}",
+        ModerationAction.Action.APPROVE_POST: f"A moderator approved your {action.target}",
+    }.get(ModerationAction.Action(action.action), action.get_action_display())
+    return f"{label}: {action.reason}" if action.reason else label

@@ -22,7 +22,9 @@ from community.selectors import ListFilter, ThreadFilters
 from community.services import engagement, posting
 from core.exceptions import DomainError
 from core.http import or_404, page_param
+from core.page_cache import visitor_cacheable
 from core.params import text_param
+from core.ratelimit import check_request_rate
 from members.models import User
 
 NEW_THREAD_DRAFT = "new-thread"
@@ -65,16 +67,19 @@ def _thread_list(request: HttpRequest, *, category: str = "") -> HttpResponse:
     return render(request, "community/thread_list.html", {"screen": screen})
 
 
+@visitor_cacheable
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
     return _thread_list(request)
 
 
+@visitor_cacheable
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _thread_list(request, category=slug)
 
 
+@visitor_cacheable
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
     screen = selectors.get_category_list_screen(viewer=request.user)
@@ -98,6 +103,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
     )
     if step and not step.stays and form.is_valid():
         try:
+            check_request_rate(request, "post")
             thread = posting.create_thread(
                 author=member,
                 category_id=form.cleaned_data["category"].pk,
@@ -141,6 +147,13 @@ def _composer_page(
     )
 
 
+def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> bool:
+    """A visitor served the thread from the page cache still counts as a view."""
+    engagement.record_view(thread_id=thread_id)
+    return True
+
+
+@visitor_cacheable(on_hit=_count_cached_view)
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     screen = or_404(
@@ -198,6 +211,7 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     form = ReplyForm(step.data if step else None, initial=initial)
     if step and not step.stays and form.is_valid():
         try:
+            check_request_rate(request, "post")
             post = posting.reply(author=member, thread_id=thread_id, body=form.cleaned_data["body"])
         except DomainError as error:
             form.add_error("body" if error.field in (None, "body") else None, error.message)
@@ -274,6 +288,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
         if request.POST.get("action") == "remove":
             engagement.remove_reaction(member=member, post_id=post_id, kind=kind)
         else:
+            check_request_rate(request, "react")
             engagement.add_reaction(member=member, post_id=post_id, kind=kind)
     except DomainError as error:
         messages.error(request, error.message)
@@ -363,13 +378,19 @@ def thread_moderate(request: HttpRequest, thread_id: int) -> HttpResponse:
         return redirect(back)
     value = request.POST.get("value") == "on"
     try:
-        posting.set_thread_state(moderator=_member(request), thread_id=thread_id, **{flag: value})
+        posting.set_thread_state(
+            moderator=_member(request),
+            thread_id=thread_id,
+            reason=text_param(request.POST, "reason", max_length=500),
+            **{flag: value},
+        )
     except DomainError as error:  # not a moderator: the tools do not exist for them
         raise Http404(error.message) from error
     messages.success(request, "Thread updated.")
     return redirect(back)
 
 
+@visitor_cacheable
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
@@ -379,13 +400,21 @@ def search_view(request: HttpRequest) -> HttpResponse:
         query=data.get("q", ""),
         filters=form.filters(),
         page=page_param(request.GET),
+        grouped=form.grouped,
     )
     query_string = request.GET.copy()
     query_string.pop("page", None)
+    filters_string = query_string.copy()  # without the grouping: the "show" links add it
+    filters_string.pop("show", None)
     return render(
         request,
         "community/search.html",
-        {"form": form, "screen": screen, "query_string": query_string.urlencode()},
+        {
+            "form": form,
+            "screen": screen,
+            "query_string": query_string.urlencode(),
+            "filters_string": filters_string.urlencode(),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -41,5 +42,11 @@ app.conf.beat_schedule = {
     "send-due-digests": {
         "task": "members.tasks.sweep_due_digests_task",
         "schedule": 900.0,
+    },
+    # Loyalty, nightly (the community's 03:10): tier grants that ended, tier promotions,
+    # demotion warnings and demotions, and badges earned (a year of membership, say).
+    "refresh-loyalty": {
+        "task": "members.tasks.refresh_loyalty_task",
+        "schedule": crontab(hour=3, minute=10),
     },
 }

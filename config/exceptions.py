@@ -25,7 +25,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body = {exc.field: [exc.message], "code": exc.code}
-        return Response(body, status=exc.status_code)
+        response = Response(body, status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:  # core.ratelimit's 429
+            response["Retry-After"] = str(retry_after)
+        return response
     if isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoValidationError):

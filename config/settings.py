@@ -26,6 +26,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG, Django's debug 404/500 pages (tracebacks): `make run DEV=1`. Off (the default),
+# a DEBUG run still shows Hearth's own error pages, as a member sees them (`make run`).
+DEBUG_PAGES = env.bool("DEBUG_PAGES", default=False)
 VAR_DIR = Path(env.str("HEARTH_VAR_DIR", default=str(BASE_DIR / "var")))
 
 _INSECURE_KEY_PREFIX = "django-insecure-"
@@ -45,6 +48,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Hearth")
 # The benchmark's floor page (/bench/floor/); only `make bench` turns it on.
 BENCH_FLOOR = env.bool("HEARTH_BENCH_FLOOR", default=False)
+# Visitors' pages served whole from the cache, retired by every write (core/page_cache.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Applications ---------------------------------------------------------------------------
@@ -93,6 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Inside the rest, so it sees Django's debug pages (DEBUG without DEBUG_PAGES) and the user.
+    "core.middleware.MemberErrorPagesMiddleware",
+    # Last: serves visitors' pages from the cache once the view is known (core/page_cache.py).
+    "core.page_cache.VisitorPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -286,6 +295,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits stay on (their defaults); named here so the policy is visible.
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -293,6 +303,34 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+}
+
+# --- Moderation and trust ----------------------------------------------------------------------
+# Flags from this many established members hide a post until a moderator reviews it.
+MODERATION_FLAGS_TO_HIDE = env.int("MODERATION_FLAGS_TO_HIDE", default=3)
+# New members (Discourse's trust level 0): limits lift by themselves once the account is this
+# old AND the member has read this many posts (their read markers, summed over threads).
+NEW_MEMBER_MIN_AGE_HOURS = env.int("NEW_MEMBER_MIN_AGE_HOURS", default=24)
+NEW_MEMBER_MIN_POSTS_READ = env.int("NEW_MEMBER_MIN_POSTS_READ", default=30)
+NEW_MEMBER_MAX_LINKS = env.int("NEW_MEMBER_MAX_LINKS", default=2)
+NEW_MEMBER_MAX_IMAGES = env.int("NEW_MEMBER_MAX_IMAGES", default=1)
+NEW_MEMBER_MAX_MENTIONS = env.int("NEW_MEMBER_MAX_MENTIONS", default=2)
+NEW_MEMBER_POSTS_PER_DAY = env.int("NEW_MEMBER_POSTS_PER_DAY", default=10)
+# Hold every post of a new member for review (off: only spam signals hold posts).
+NEW_MEMBER_POSTS_HELD = env.bool("NEW_MEMBER_POSTS_HELD", default=False)
+# Spam signals that hold a post for review: this many links, a link to a domain staff block
+# (in the admin), or a new member's same text (20 characters or more) already in this many
+# other threads within a day.
+SPAM_HOLD_LINKS = env.int("SPAM_HOLD_LINKS", default=10)
+SPAM_HOLD_REPEATS = env.int("SPAM_HOLD_REPEATS", default=1)
+# Rate limits (core.ratelimit, kept in the cache: Redis in production): "count/seconds" per
+# member and per address, for each kind of write.
+RATE_LIMITS = {
+    "post": env.str("RATE_LIMIT_POST", default="10/60"),
+    "react": env.str("RATE_LIMIT_REACT", default="60/60"),
+    "flag": env.str("RATE_LIMIT_FLAG", default="10/600"),
+    "register": env.str("RATE_LIMIT_REGISTER", default="20/60"),
+    "vote": env.str("RATE_LIMIT_VOTE", default="60/60"),
 }
 
 GITHUB_CLIENT_ID = env.str("GITHUB_CLIENT_ID", default="")
@@ -355,6 +393,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Moderation's "what is it about" choices share one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "community.models.Thread.Kind",
+        "ModerationTargetEnum": ["post", "thread", "profile"],
+        "ModerationActionTargetEnum": ["post", "thread", "profile", "member"],
+    },
 }
 
 # --- Internationalisation, static and media -------------------------------------------------

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from core import views as core_views
 from members.views import ConfirmEmailView
@@ -20,10 +20,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its start-up script as a file: the page has no inline script (CSP).
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Hearth's own reference, rendered from the same schema in the site's layout and theme.
+    path("api/docs/", core_views.api_docs, name="api-docs"),
     path("", include("members.urls")),
     path("", include("community.urls")),
+    path("moderation/", include("community.moderation_urls")),
     path("", include("events.urls")),
     path("", include("core.urls")),
 ]

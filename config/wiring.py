@@ -15,6 +15,7 @@ def connect() -> None:
     _connect_forum_notifications()
     _connect_events()
     _connect_home()
+    _connect_loyalty()
 
 
 def _connect_community_to_members() -> None:
@@ -53,6 +54,12 @@ def _connect_forum_notifications() -> None:
         "post", notifications.resolve_posts, batch=notifications.resolve_posts_for_members
     )
     hooks.register_target_resolver("thread", notifications.resolve_threads)
+    # Moderation: flaggers hear the outcome; members hear of warnings, suspensions and what
+    # happened to their posts (the notices page).
+    for kind in notifications.MODERATION_KINDS:
+        register_kind(kind)
+    hooks.register_target_resolver("flag", notifications.resolve_flags)
+    hooks.register_target_resolver("moderation", notifications.resolve_notices)
     # Unsubscribe pages offer to mute the thread (or its category) an email was about.
     hooks.register_scope_muter("thread", notifications.ThreadMuter())
     # The digest: what happened to the member's posts, new threads, questions to answer.
@@ -94,3 +101,21 @@ def _connect_home() -> None:
     # "/" (core:home) is the community: threads, watched threads and events, which only the
     # top layer sees together.
     pages.register_home_view(home)
+
+
+def _connect_loyalty() -> None:
+    from members import hooks
+    from members.loyalty import badges, notifications, selectors
+    from members.notifications import register_kind
+
+    # Account deletion: take the member off their badges' holder counts. Data export: their
+    # points history, badges and tier changes.
+    hooks.register_deletion_step("loyalty.badges", badges.forget_awards_of)
+    hooks.register_export_section("loyalty", selectors.export_loyalty)
+
+    # Loyalty's kinds: a badge earned or granted, a tier reached, a tier at risk (once,
+    # two weeks ahead). Targets resolve to the badge's page and the member's tier page.
+    for kind in notifications.LOYALTY_KINDS:
+        register_kind(kind)
+    hooks.register_target_resolver("badge", notifications.resolve_badges)
+    hooks.register_target_resolver("tier", notifications.resolve_tiers)

@@ -19,6 +19,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from core.email_events import EmailEvent
+from core.exceptions import ConflictError
 from core.models import Delivery, EmailHealth
 from core.queueing import enqueue_on_commit
 
@@ -358,6 +359,25 @@ def record_complaint(*, address: str) -> EmailHealth:
         health.save(update_fields=["complained_at", "updated_at"])
     cache.delete(email_problem_cache_key(health.address))
     return health
+
+
+@transaction.atomic
+def resend_delivery(*, delivery_id: int) -> None:
+    """Send a failed message again: the same Delivery row goes back to pending with fresh
+    attempts and a send task is enqueued after commit (the ledger's unique row means never
+    a second copy). Raises ConflictError unless the message failed (a conditional UPDATE:
+    two staff clicking at once enqueue it once)."""
+    from core.tasks import send_delivery_task
+
+    resent = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING,
+        attempt_count=0,
+        claimed_at=None,
+        queued_at=timezone.now(),
+    )
+    if not resent:
+        raise ConflictError("Only a message that failed can be sent again.")
+    enqueue_on_commit(send_delivery_task, delivery_id)
 
 
 def requeue_stalled_deliveries() -> int:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("csp-report/", views.csp_report, name="csp-report"),
     path("staff/outbox/", views.outbox_list, name="outbox"),
     path("staff/outbox/<int:delivery_id>/", views.outbox_detail, name="outbox-detail"),
+    path("staff/outbox/<int:delivery_id>/resend/", views.outbox_resend, name="outbox-resend"),
     path("email/events/", views.email_events, name="email-events"),
 ]

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -12,18 +12,29 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from core import health, pages, violation_reports
+from core.api_reference import get_api_reference
 from core.email_events import parse_events, signature_is_valid
+from core.exceptions import ConflictError
+from core.forms import OutboxFilterForm
 from core.models import Delivery
+from core.page_cache import visitor_cacheable
 from core.parsers import MalformedBodyError, load_json
-from core.selectors import get_delivery, list_deliveries
-from core.services import record_email_events
+from core.selectors import get_delivery, get_outbox_screen
+from core.services import record_email_events, resend_delivery
 
 
 @require_GET
+@visitor_cacheable
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the community for a member, a living window for a visitor (the view
     is the top layer's, registered in config/wiring.py)."""
     return pages.home_view()(request)
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API reference, read from the OpenAPI schema (see core.api_reference)."""
+    return render(request, "core/api_docs.html", {"reference": get_api_reference()})
 
 
 @require_GET
@@ -57,8 +68,35 @@ def readyz(request: HttpRequest) -> JsonResponse:
 @staff_member_required
 @require_GET
 def outbox_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(list_deliveries(), 50).get_page(request.GET.get("page"))
-    return render(request, "core/outbox_list.html", {"page": page})
+    form = OutboxFilterForm(request.GET or None)
+    screen = get_outbox_screen(filters=form.filters(), page=request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "core/outbox_list.html",
+        {
+            "screen": screen,
+            "page": screen.page,
+            "form": form,
+            "query_string": query_string.urlencode(),
+        },
+    )
+
+
+@staff_member_required
+@require_POST
+def outbox_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """Send a failed message again, through the same Delivery row."""
+    if not Delivery.objects.filter(pk=delivery_id).exists():
+        raise Http404
+    try:
+        resend_delivery(delivery_id=delivery_id)
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The message is queued to be sent again.")
+    return redirect("core:outbox-detail", delivery_id=delivery_id)
 
 
 @staff_member_required

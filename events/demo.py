@@ -29,7 +29,7 @@ from events.models import (
     Rating,
     Registration,
 )
-from events.services import publishing, questions
+from events.services import attendance, publishing, questions
 from events.services.publishing import EventDetails
 from members.models import Tier, User
 
@@ -56,7 +56,7 @@ def _at(days: float, hour: int, zone_now: datetime) -> datetime:
 
 
 def _seat(event: Event, member: User, *, at: datetime, attended: bool = False) -> None:
-    Registration.objects.create(
+    registration = Registration.objects.create(
         event=event,
         member=member,
         status=Registration.Status.ATTENDED if attended else Registration.Status.CONFIRMED,
@@ -65,6 +65,8 @@ def _seat(event: Event, member: User, *, at: datetime, attended: bool = False) -
         attended_at=at if attended else None,
     )
     Event.objects.filter(pk=event.pk).update(held_seat_count=F("held_seat_count") + 1)
+    if attended:  # attendance earns points and counts toward badges, as a check-in does
+        attendance._credit_attendance(registration)
 
 
 def _wait(event: Event, member: User, *, at: datetime) -> None:

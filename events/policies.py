@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from community.policies import is_moderator
 from events.models import Event, Question, Registration
 from members.models import User
-from members.policies import Viewer, is_member
+from members.policies import Viewer, is_member, is_moderator
 
 #: Members may check themselves in with the event's code from this long before the start.
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)

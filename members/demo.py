@@ -237,7 +237,7 @@ def seed_members(progress: Callable[[int], object] = lambda _: None) -> int:
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: the demo seeds in seconds
     now = timezone.now()
     rng = random.Random(7)  # noqa: S311  # demo data, not security
-    tiers = list(seed_tiers().values())
+    seed_tiers()
     topics = list(Topic.objects.all())
     created = 0
     for person in demo_members():
@@ -246,14 +246,7 @@ def seed_members(progress: Callable[[int], object] = lambda _: None) -> int:
         goals = profile.pop("_goals")
         if profile.get("bio"):
             profile["bio_html"] = render_markdown(str(profile["bio"])).html
-        roll = rng.random()
-        profile["tier"] = (
-            tiers[2]
-            if roll < 0.06
-            else tiers[1]
-            if roll < 0.2
-            else (tiers[0] if roll < 0.45 else None)
-        )
+        rng.random()  # drawn as before (tiers are earned now: members.loyalty.demo)
         profile["last_active_at"] = now - timedelta(hours=rng.randint(1, 24 * 60))
         user, was_created = User.objects.get_or_create(
             email=person.email,
@@ -264,6 +257,8 @@ def seed_members(progress: Callable[[int], object] = lambda _: None) -> int:
                 "is_staff": person.is_staff,
                 "is_superuser": person.is_staff,
                 "date_joined": now - timedelta(days=person.days_since_joining),
+                # Demo regulars have been around: the new-member limits have lifted.
+                "limits_lifted_at": now,
                 **profile,
             },
         )

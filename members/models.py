@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zoneinfo
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -24,12 +25,30 @@ from members.validators import (
 
 
 class Tier(models.Model):
-    """A VIP tier. Higher rank is more senior; thresholds and perks arrive with loyalty."""
+    """A VIP tier. Higher rank is more senior.
+
+    A tier with a points threshold is earned: a member reaches it with that many points over
+    the last 12 months (and, if set, that many days of membership), and keeps it until they
+    fall below 90% of it (members.loyalty.tiers). A tier without a threshold is only ever
+    granted by staff (TierGrant).
+    """
 
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True)
     description = models.TextField(blank=True)
+    points_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Points over the last 12 months that earn this tier. Empty: granted by "
+        "staff only.",
+    )
+    minimum_tenure_days = models.PositiveIntegerField(
+        default=0, help_text="Days of membership needed as well as the points (0: none)."
+    )
+    perks = models.TextField(
+        blank=True, help_text="What members of this tier get, one perk a line (shown to members)."
+    )
 
     class Meta:
         ordering = ["rank"]
@@ -110,6 +129,10 @@ class ProfileVisibility(models.TextChoices):
     MEMBERS = "members", "Signed-in members only"
 
 
+#: suspended_until for a suspension "for good" (lifted only by staff or a moderator).
+SUSPENDED_FOR_GOOD = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 class EmailMode(models.TextChoices):
     """When a member hears of one kind of notification by email."""
 
@@ -144,6 +167,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Kept in step by members.signals on every change to those rows; the access policy reads
     # it from the row the auth middleware already loaded, at no extra query.
     has_verified_email = models.BooleanField(default=False, editable=False)
+    # Moderation: a forum-wide moderator (staff moderate too), and whether the member also
+    # moderates chosen categories (kept in step by community's appoint/remove services, so a
+    # viewer who moderates nothing costs no query to find their categories).
+    is_moderator = models.BooleanField(
+        "forum-wide moderator",
+        default=False,
+        help_text="Moderates every category. Appoint category moderators on the category.",
+    )
+    moderates_categories = models.BooleanField(default=False, editable=False)
+    # A suspended member reads but cannot write. Time-based: the suspension ends by itself
+    # when suspended_until passes; "for good" is the far future (SUSPENDED_FOR_GOOD).
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+    # When the new-member limits lifted (community.trust decides; set once, never unset).
+    limits_lifted_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     # Profile
@@ -223,6 +261,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended right now: ends by itself once suspended_until has passed."""
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_suspended_for_good(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until >= SUSPENDED_FOR_GOOD
 
     @property
     def name(self) -> str:
@@ -392,3 +439,8 @@ class UnsubscribeFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.kind} {self.choice}"
+
+
+# The loyalty models (ledger, rules, badges, tier history) live in members.loyalty.models;
+# importing it here registers them with the members app (at the end: they name User and Tier).
+import members.loyalty.models  # noqa: E402, F401  # imported for its models, see above

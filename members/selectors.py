@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 
 from core.models import Topic
 from members.hooks import export_sections, profile_sections
+from members.loyalty.models import BadgeAward
 from members.models import ContentGoal, MemberGoal, NotificationSetting, SkillLevel, Tier, User
 from members.notifications import KINDS
 from members.policies import (
@@ -134,6 +135,7 @@ class ProfileScreen:
     is_own_profile: bool
     can_edit: bool
     activity: list[LoadedSection]
+    badges: list[BadgeAward]
 
 
 def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
@@ -152,6 +154,11 @@ def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
         is_own_profile=is_own,
         can_edit=can_edit_profile(viewer, member),
         activity=profile_activity(member=member, viewer=viewer),
+        badges=list(
+            BadgeAward.objects.filter(member=member, badge__is_active=True)
+            .select_related("badge")
+            .order_by("badge__position", "badge__name")
+        ),
     )
 
 

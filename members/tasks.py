@@ -6,6 +6,7 @@ from datetime import datetime
 
 from celery import shared_task
 
+from members.loyalty.tiers import run_nightly
 from members.notifications.digest import send_digests, sweep_due_digests
 from members.notifications.emails import (
     send_notification_emails,
@@ -38,3 +39,11 @@ def send_digests_task(member_ids: list[int], period_start: str, now: str) -> int
     return send_digests(
         member_ids=member_ids, period_start=period_start, now=datetime.fromisoformat(now)
     )
+
+
+@shared_task
+def refresh_loyalty_task() -> tuple[int, int]:
+    """Beat, nightly: end due tier grants, apply the tier rules (promotions, demotion
+    warnings, demotions) and award the badges members reached. Idempotent: a second run
+    changes nothing."""
+    return run_nightly()

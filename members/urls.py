@@ -1,6 +1,7 @@
 from django.urls import path
 
 from members import views
+from members.loyalty import views as loyalty
 from members.notifications.urls import urlpatterns as notification_urls
 
 app_name = "members"
@@ -18,4 +19,8 @@ urlpatterns = [
     path("settings/privacy/export/", views.data_export, name="export"),
     path("settings/privacy/delete/", views.account_delete, name="delete"),
     path("settings/api-token/", views.api_token, name="api-token"),
+    path("loyalty/points/", loyalty.points, name="points"),
+    path("loyalty/tiers/", loyalty.tier_list, name="tiers"),
+    path("badges/", loyalty.badge_list, name="badges"),
+    path("badges/<slug:slug>/", loyalty.badge_detail, name="badge"),
 ]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.http import page_param
+from core.page_cache import visitor_cacheable
 from core.params import text_param
 from members import selectors, services
 from members.forms import AvatarForm, DeleteAccountForm, OnboardingForm, ProfileForm
@@ -63,6 +64,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+@visitor_cacheable
 @require_GET
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     """A member's public face. What the viewer may not see is a 404, like an unknown handle."""
@@ -76,6 +78,7 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     return render(request, "members/profile_detail.html", {"screen": screen})
 
 
+@visitor_cacheable
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     """Find peers by name, skill, topic, content goal and tier."""

@@ -26,6 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Visitors' page cache off: a test that changes a setting between two requests must see
+    # it. tests/core/test_page_cache.py turns it on and proves it never serves a stale page.
+    settings.PAGE_CACHE = False
     from config.celery import app
 
     app.conf.task_always_eager = True
@@ -59,6 +62,21 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
     if not Topic.objects.exists():
         # The data migration is the one list of default topics: run its seeding again.
         importlib.import_module("core.migrations.0004_seed_topics").seed(apps, None)
+    from members.loyalty.models import PointRule
+
+    if not PointRule.objects.exists():
+        # Likewise the default point rules and badges.
+        importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+
+
+@pytest.fixture
+def without_automatic_badges(request: pytest.FixtureRequest) -> None:
+    """No badge is earned by rule (so a first post brings no "badge earned" notification),
+    for tests about something else that count notifications or emails."""
+    request.getfixturevalue("db")
+    from members.loyalty.models import Badge
+
+    Badge.objects.exclude(rule=Badge.Rule.MANUAL).update(is_active=False)
 
 
 @pytest.fixture(autouse=True)
@@ -120,12 +138,20 @@ def vip():
 
 @pytest.fixture
 def moderator():
-    """Today the moderator role is staff (community.policies.is_moderator checks is_staff).
-    The moderation capability will give moderators a role of their own; this persona then
-    gets it instead of is_staff, and the tests that use it keep meaning "a moderator"."""
+    """A forum-wide moderator (the moderator role, not staff): moderates every category."""
     return UserFactory(
-        handle="moderator", email="moderator@example.com", display_name="Mo Moderator", staff=True
+        handle="moderator",
+        email="moderator@example.com",
+        display_name="Mo Moderator",
+        is_moderator=True,
     )
+
+
+@pytest.fixture
+def category_moderator():
+    """A member who moderates chosen categories only: pass them to
+    `CategoryModeratorFactory(member=category_moderator, category=...)`."""
+    return UserFactory(handle="catmod", email="catmod@example.com", display_name="Cat Moderator")
 
 
 @pytest.fixture

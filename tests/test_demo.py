@@ -1,11 +1,13 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db.models import Count, Max, Min
+from django.utils import timezone
 
 from community.models import Category, Post, Thread
 from core.models import Delivery
 from events.models import Event, Proposal, Question, Rating, Registration
-from members.models import User
+from members.models import Tier, User
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +19,54 @@ def test_demo_data_makes_a_believable_community_and_is_idempotent(capsys):
     call_command("seed_demo")
 
     # The demo is seeded (random.Random(2026)), so every number below is fixed. Five event
-    # discussions join the ten forum threads; the past AMA's recap is a reply.
-    assert counts == (50, 15, 31)
+    # discussions join the sixty forum threads; the past AMA's recap is a reply.
+    assert counts == (50, 65, 154)
     assert (User.objects.count(), Thread.objects.count(), Post.objects.count()) == counts
     assert EmailAddress.objects.filter(verified=True).count() == 50
     assert User.objects.filter(is_staff=True).count() == 1
     assert len({u.date_joined.date() for u in User.objects.all()}) == 49
     assert User.objects.exclude(headline="").count() == 40
-    assert Thread.objects.filter(kind="question", solution__isnull=False).count() == 3
-    assert Thread.objects.filter(kind="question", solution__isnull=True).count() == 2
-    assert Post.objects.filter(html__contains='class="highlight').count() == 3
+    assert Thread.objects.filter(kind="question", solution__isnull=False).count() == 22
+    assert Thread.objects.filter(kind="question", solution__isnull=True).count() == 9
+    assert Post.objects.filter(html__contains='class="highlight').count() == 8
     assert Category.objects.filter(access="tier").count() == 1
     assert "0 new members, 0 new threads, 0 new events and proposals" in capsys.readouterr().out
+
+
+def test_demo_threads_fill_the_categories_and_their_times_agree():
+    call_command("seed_demo")
+
+    per_category = dict(Category.objects.annotate(n=Count("threads")).values_list("slug", "n"))
+    assert per_category == {
+        "announcements": 3,
+        "help": 31,
+        "feedback": 8,
+        "showcase": 9,
+        "career": 6,
+        "vip-lounge": 3,
+        "events": 4,
+        "events-members": 1,
+    }
+    # A thread starts with its opening post and its last activity is its last post.
+    threads = Thread.objects.annotate(first=Min("posts__created_at"), last=Max("posts__created_at"))
+    assert [
+        t.title for t in threads if (t.first, t.last) != (t.created_at, t.last_activity_at)
+    ] == []
+    solved = Thread.objects.filter(solution__isnull=False).select_related("solution")
+    assert [
+        t.title for t in solved if not t.solution.created_at <= t.solved_at <= timezone.now()
+    ] == []
+    assert Thread.objects.filter(last_activity_at__gt=timezone.now()).count() == 0
+
+
+def test_demo_members_are_unequally_active():
+    call_command("seed_demo")
+
+    posts = sorted(
+        User.objects.annotate(n=Count("posts")).values_list("n", flat=True), reverse=True
+    )
+    # A few write most, many now and then, a third only read.
+    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 16, 3, 23)
 
 
 def test_demo_events_show_every_state_of_an_event():
@@ -66,3 +104,34 @@ def test_demo_events_show_every_state_of_an_event():
     assert (proposal.status, proposal.pledge_count, proposal.options.count()) == ("open", 9, 3)
     # Seeding sends nobody an email about events.
     assert Delivery.objects.filter(kind__startswith="member:event").count() == 0
+
+
+def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
+    from members.loyalty import replay
+    from members.loyalty.models import Activity, BadgeAward, TierGrant
+
+    call_command("seed_demo")
+    entries = Activity.objects.count()
+    call_command("seed_demo")
+
+    assert Activity.objects.count() == entries == 166
+    assert list(Tier.objects.order_by("rank").values_list("slug", "points_threshold")) == [
+        ("spark", 30),
+        ("flame", 120),
+        ("blaze", 400),
+    ]
+    assert sorted(set(Activity.objects.values_list("verb", flat=True))) == [
+        "answer_accepted",
+        "event_attended",
+        "like_received",
+        "moderator_award",
+        "reply_posted",
+        "thread_started",
+    ]
+    grant = TierGrant.objects.get()
+    assert (grant.tier.slug, grant.member.tier.slug) == ("blaze", "blaze")
+    assert BadgeAward.objects.filter(badge__slug="community-hero").count() == 2
+    assert BadgeAward.objects.filter(badge__slug="first-post").count() == 18
+    dana = User.objects.get(handle="demo_member")
+    assert dana.tier.slug == "flame"
+    assert replay.replay().tier_changes == 0

@@ -5,7 +5,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 
 from community.models import Category, Thread
-from community.policies import can_post, can_view_category, is_moderator
+from community.policies import can_post, can_view_category
+from members.policies import is_moderator
 from tests.community.factories import CategoryFactory, PostFactory, ThreadFactory
 from tests.members.factories import TOP_TIER_RANK, TierFactory, UserFactory
 

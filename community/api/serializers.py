@@ -197,6 +197,9 @@ class SearchResultSerializer(serializers.Serializer[Any]):
     )
     created_at = serializers.DateTimeField(source="post.created_at")
     is_accepted_answer = serializers.BooleanField(source="is_solution")
+    more_matches = serializers.IntegerField(
+        help_text="With `show=threads`: how many other posts of the thread match (else 0)."
+    )
 
 
 class RecommendationSerializer(serializers.Serializer[Any]):

@@ -33,5 +33,13 @@ urlpatterns = [
         name="post-react",
     ),
     path("search/", views.PostSearchApi.as_view(), name="search"),
+    path("flags/", views.FlagCreateApi.as_view(), name="flag-create"),
+    path("moderation/queue/", views.QueueListApi.as_view(), name="moderation-queue"),
+    path(
+        "moderation/actions/",
+        views.ModerationActionCreateApi.as_view(),
+        name="moderation-action-create",
+    ),
+    path("moderation/audit/", views.AuditLogListApi.as_view(), name="moderation-audit"),
     path("for-you/", views.ForYouListApi.as_view(), name="for-you"),
 ]

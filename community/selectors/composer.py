@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from community import policies
+from community import (
+    policies,
+    search,  # the module: it imports selectors.filters, so not its names
+)
 from community.models import Category, Post, Thread
-from community.search import SearchFilters, search_posts
 from community.selectors.categories import list_categories
 from community.selectors.thread_page import get_post, get_quotable_post, get_thread
 from core.markdown import quote_markdown
@@ -81,10 +83,16 @@ def list_similar_threads(*, viewer: Viewer, title: str) -> list[SimilarThread]:
     if not words:
         return []
     longest = sorted(dict.fromkeys(words), key=len, reverse=True)[:SIMILAR_WORDS]
-    posts = search_posts(viewer=viewer, query=" ".join(longest), filters=SearchFilters())
+    hits = search.search_posts(
+        viewer=viewer,
+        query=" ".join(longest),
+        filters=search.SearchFilters(),
+        group=True,
+        limit=SIMILAR_THREADS,
+    )
     similar: dict[int, SimilarThread] = {}
-    for post in posts[: SIMILAR_THREADS * 4]:
-        thread = post.thread
+    for hit in hits:
+        thread = hit.post.thread
         if thread.pk not in similar:
             similar[thread.pk] = SimilarThread(
                 title=thread.title,

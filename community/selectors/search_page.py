@@ -24,18 +24,22 @@ class SearchResultRow:
     url: str
     snippet_html: str
     is_solution: bool
+    #: Grouped by thread: how many other posts of the thread match too.
+    more_matches: int = 0
 
 
 @dataclass(frozen=True)
 class SearchScreen:
     """Everything the search page and its API twin show.
 
-    `rows` is empty when there is no query. `categories` and `topics` fill the filter form:
+    `rows` is empty when there is no query; grouped, a thread appears once, by its best
+    post, with how many more of its posts match. `categories` and `topics` fill the filter form:
     lazy querysets that the page reads and the API, which has no form, never does.
     """
 
     query: str
     filters: search.SearchFilters
+    grouped: bool
     page: int
     rows: list[SearchResultRow]
     has_next: bool
@@ -48,34 +52,45 @@ class SearchScreen:
 
 
 def get_search_screen(
-    *, viewer: Viewer, query: str, filters: search.SearchFilters, page: int = 1
+    *,
+    viewer: Viewer,
+    query: str,
+    filters: search.SearchFilters,
+    page: int = 1,
+    grouped: bool = True,
 ) -> SearchScreen:
     """Page `page` (1 to MAX_PAGES, clamped) of the posts the viewer may see that match
-    `query`, best first. One query for the results (plus, on the page, the filter choices)."""
+    every word of `query`, best first; grouped by thread (one entry per thread) or not.
+    Two queries for the results (one when nothing matches), plus, on the page, the filter
+    choices."""
     number = min(max(page, 1), MAX_PAGES)
     rows: list[SearchResultRow] = []
     has_next = False
     text = query.strip()
     if text:
-        start = (number - 1) * RESULTS_PER_PAGE
-        posts = list(
-            search.search_posts(viewer=viewer, query=text, filters=filters)[
-                start : start + RESULTS_PER_PAGE + 1
-            ]
+        hits = search.search_posts(
+            viewer=viewer,
+            query=text,
+            filters=filters,
+            group=grouped,
+            offset=(number - 1) * RESULTS_PER_PAGE,
+            limit=RESULTS_PER_PAGE + 1,
         )
-        has_next = len(posts) > RESULTS_PER_PAGE and number < MAX_PAGES
+        has_next = len(hits) > RESULTS_PER_PAGE and number < MAX_PAGES
         rows = [
             SearchResultRow(
-                post=post,
-                url=post.get_absolute_url(),
-                snippet_html=search.snippet_html(post, text),
-                is_solution=post.pk == post.thread.solution_id,
+                post=hit.post,
+                url=hit.post.get_absolute_url(),
+                snippet_html=search.snippet_html(hit.post),
+                is_solution=hit.post.pk == hit.post.thread.solution_id,
+                more_matches=hit.more_matches,
             )
-            for post in posts[:RESULTS_PER_PAGE]
+            for hit in hits[:RESULTS_PER_PAGE]
         ]
     return SearchScreen(
         query=text,
         filters=filters,
+        grouped=grouped,
         page=number,
         rows=rows,
         has_next=has_next,

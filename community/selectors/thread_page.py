@@ -12,7 +12,7 @@ from community import policies
 from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscription, Thread
 from community.selectors.threads import _topics_prefetch
 from members.models import User
-from members.policies import Viewer, is_member
+from members.policies import Viewer, is_member, is_suspended, suspension_notice
 
 
 def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
@@ -72,6 +72,14 @@ class PostRow:
     can_see_history: bool
     can_quote: bool
     can_accept: bool
+    can_flag: bool = False
+    can_restore: bool = False
+    can_review: bool = False
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Held or hidden: shown only to its author and moderators, marked as such."""
+        return self.post.status != Post.Status.PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,9 @@ class ThreadPermissions:
     can_watch: bool
     can_edit: bool
     reply_state: str = "sign_in"
+    can_pin_globally: bool = False
+    can_flag: bool = False
+    suspension_notice: str = ""
 
 
 class AnswerSort:
@@ -174,7 +185,7 @@ def get_thread_screen(
     thread = get_thread(viewer=viewer, thread_id=thread_id)
     pages = page_count(thread)
     state = get_reader_state(viewer=viewer, thread=thread)
-    can_moderate = policies.is_moderator(viewer)
+    can_moderate = policies.can_moderate(viewer, thread.category_id)
     permissions = ThreadPermissions(
         can_reply=is_member(viewer) and policies.can_reply(viewer, thread),
         can_post=policies.can_post(viewer),
@@ -183,6 +194,9 @@ def get_thread_screen(
         can_watch=is_member(viewer),
         can_edit=policies.can_edit_thread(viewer, thread),
         reply_state=_reply_state(viewer, thread, can_moderate=can_moderate),
+        can_pin_globally=policies.can_moderate_everywhere(viewer),
+        can_flag=is_member(viewer) and thread.author_id != viewer.pk,
+        suspension_notice=suspension_notice(viewer),
     )
     number = min(max(page or 1, 1), pages)
     can_sort = thread.is_question and thread.post_count > 1
@@ -197,8 +211,11 @@ def get_thread_screen(
         reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
         can_quote = permissions.can_reply and permissions.can_post
         first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
+        flaggable = is_member(viewer)
         for post in posts:
             post.thread = thread  # the loaded thread: policies read it without a query
+            if not policies.can_see_post(viewer, post):
+                continue  # held or hidden: its author and moderators only
             rows.append(
                 PostRow(
                     post=post,
@@ -215,6 +232,9 @@ def get_thread_screen(
                     can_see_history=policies.can_see_history(viewer, post),
                     can_quote=can_quote and not post.is_deleted,
                     can_accept=permissions.can_accept and post.number > 1 and not post.is_deleted,
+                    can_flag=flaggable and post.author_id != viewer.pk and not post.is_deleted,
+                    can_restore=can_moderate and post.is_deleted,
+                    can_review=can_moderate and post.status != Post.Status.PUBLISHED,
                 )
             )
     return ThreadScreen(
@@ -252,6 +272,8 @@ def _reply_state(viewer: Viewer, thread: Thread, *, can_moderate: bool) -> str:
         return "sign_in"
     if not policies.can_post(viewer):
         return "verify"
+    if is_suspended(viewer):
+        return "suspended"
     if thread.is_locked and not can_moderate:
         return "locked"
     return "open"

@@ -12,9 +12,12 @@ from community import policies
 from community.exceptions import InvalidLevelError, ReactionNotAllowedError
 from community.models import Post, Reaction, ReadState, Subscription, Thread
 from community.notifications import thread_scope
+from community.services import loyalty
 from community.services.notifying import notify_reaction
+from core import page_cache
 from members.models import User
 from members.notifications.services import mark_scope_read
+from members.policies import ensure_not_suspended
 
 #: Views are counted in the cache and written to the thread once this many pile up.
 VIEW_FLUSH_EVERY = 10
@@ -45,17 +48,26 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
     """React to someone else's post, once per kind. False when already there.
 
     The unique constraint decides "once" even under concurrent requests; the counter moves
-    only when this call inserted the row, by an F() update, so it never double-counts.
+    only when this call inserted the row, by an F() update, so it never double-counts. A
+    like earns the author points (loyalty ledger, within its caps).
     """
+    ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = _reactable_post(member, post_id)
     try:
         with transaction.atomic():
-            Reaction.objects.create(post=post, member=member, kind=kind)
+            reaction = Reaction.objects.create(post=post, member=member, kind=kind)
             field = COUNTER_FIELD[Reaction.Kind(kind)]
             Post.objects.filter(pk=post.pk).update(**{field: F(field) + 1})
             notify_reaction(post=post, member_id=member.pk, kind=kind)
+            if kind == Reaction.Kind.LIKE and post.author_id is not None:
+                loyalty.credit_like(
+                    reaction_id=reaction.pk,
+                    post_id=post.pk,
+                    author_id=post.author_id,
+                    liker_id=member.pk,
+                )
     except IntegrityError:
         return False
     return True
@@ -63,7 +75,8 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
 
 @transaction.atomic
 def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
-    """Take a reaction back. False when there was none."""
+    """Take a reaction back (a like's points are reversed). False when there was none."""
+    ensure_not_suspended(member)
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = policies.visible_posts(member).only("id").get(pk=post_id)
@@ -71,6 +84,8 @@ def remove_reaction(*, member: User, post_id: int, kind: str) -> bool:
     if deleted:
         field = COUNTER_FIELD[Reaction.Kind(kind)]
         Post.objects.filter(pk=post.pk, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+        if kind == Reaction.Kind.LIKE:
+            loyalty.take_back_like(post_id=post.pk, liker_id=member.pk)
     return bool(deleted)
 
 
@@ -191,7 +206,9 @@ def record_view(*, thread_id: int) -> None:
         pending = cache.incr(key)
     if pending >= VIEW_FLUSH_EVERY:
         cache.decr(key, pending)
-        Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
+        # Approximate by design: a visitor's cached page may show the count a minute late.
+        with page_cache.quiet():
+            Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + pending)
 
 
 def forget_reactions_of(member: User) -> None:

@@ -19,6 +19,7 @@ from community.exceptions import PostingNotAllowedError, UploadLimitError
 from community.models import UploadedImage
 from core.images import open_checked_image, webp_bytes
 from members.models import User
+from members.policies import ensure_not_suspended
 
 #: The longest side an image is stored at (larger ones are scaled down, never cropped).
 POST_IMAGE_SIDE = 1600
@@ -51,6 +52,7 @@ def upload_post_image(*, member: User, upload: IO[bytes], size: int | None) -> U
     hourly count is read under a lock on the member's row, so parallel uploads cannot
     pass it together.
     """
+    ensure_not_suspended(member)
     if not policies.can_post(member):
         raise PostingNotAllowedError("Verify your email address before you add images.")
     User.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True).get()

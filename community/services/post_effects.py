@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from community import search
 from community.models import Mention, Post, Subscription, Thread
+from community.services import loyalty
 from community.services.engagement import mark_read
 from community.services.notifying import notify_new_mentions
 from core.queueing import enqueue_on_commit
@@ -38,8 +39,9 @@ class PostWritten:
 
 def after_post_written(event: PostWritten) -> None:
     """Record mentions, make the author watch the thread (unless they chose a level for it)
-    and read it to their post, index the post for search, note the author's activity, and
-    after commit tell the members the post concerns and the thread's watchers."""
+    and read it to their post, index the post for search, note the author's activity, credit
+    the post in the loyalty ledger, and after commit tell the members the post concerns and
+    the thread's watchers."""
     from community.tasks import notify_about_post_task  # tasks import services
 
     record_mentions(event.post, event.mentioned, author=event.author)
@@ -47,6 +49,9 @@ def after_post_written(event: PostWritten) -> None:
     mark_read(member=event.author, thread_id=event.thread.pk, number=event.post.number)
     search.index_post(post_id=event.post.pk)
     record_activity(member_id=event.author.pk)
+    loyalty.credit_post(
+        post_id=event.post.pk, author_id=event.author.pk, starts_thread=event.starts_thread
+    )
     enqueue_on_commit(notify_about_post_task, event.post.pk)
 
 
@@ -61,11 +66,13 @@ def after_post_edited(*, post: Post, editor: User, mentioned: list[User]) -> lis
 
 
 def after_post_deleted(*, post: Post, actor: User) -> None:
-    """Take the post out of search and stop it being the thread's accepted answer."""
+    """Take the post out of search, stop it being the thread's accepted answer, and reverse
+    every point it earned (its own, its likes', its being the answer)."""
     Thread.objects.filter(pk=post.thread_id, solution_id=post.pk).update(
         solution=None, solved_at=None
     )
     search.index_post(post_id=post.pk)
+    loyalty.take_back_post(post_id=post.pk, actor_id=actor.pk)
 
 
 def record_mentions(post: Post, mentioned: Iterable[User], *, author: User | None) -> list[User]:

@@ -11,7 +11,10 @@ from core.params import without_control_characters
 from events import policies
 from events.exceptions import CheckInError, InvalidRatingError, NotAllowedError
 from events.models import Event, Rating, Registration
+from members.loyalty import ledger
+from members.loyalty.models import Verb
 from members.models import User
+from members.policies import ensure_not_suspended
 
 MAX_COMMENT_LENGTH = 1000
 
@@ -23,28 +26,47 @@ def _visible_event(viewer: User, event_id: int) -> Event:
 def _credit_attendance(registration: Registration) -> bool:
     """Hand one attendance to the loyalty ledger, exactly once: the conditional UPDATE on
     attendance_credited_at claims it, so a second check-in, a double click or two hosts at
-    once credit nothing more. Returns whether this call claimed it.
-
-    Loyalty (attendance points and badges) is built on another branch. At merge, the one
-    call goes right after the claim below, inside it:
-    members.loyalty.services.record(member_id=registration.member_id,
-    verb="event_attended", subject_type="event", subject_id=registration.event_id,
-    key=f"event_attended:{registration.pk}"), so the claim and the credit commit together.
-    Until that call is wired, the claim is recorded without any points being awarded.
-    """
+    once credit nothing more; the claim and the ledger entry commit together. Returns
+    whether this call claimed it."""
     now = timezone.now()
     claimed = Registration.objects.filter(
         pk=registration.pk, attendance_credited_at__isnull=True
     ).update(attendance_credited_at=now)
+    if claimed:
+        ledger.record(
+            member_id=registration.member_id,
+            verb=Verb.EVENT_ATTENDED,
+            key=f"event_attended:{registration.pk}:{now.isoformat()}",
+            subject_type="event",
+            subject_id=registration.event_id,
+        )
     return bool(claimed)
+
+
+def _uncredit_attendance(registration: Registration, *, actor: User) -> bool:
+    """Attendance taken back: release the claim and reverse the ledger entry, so marking
+    the member attended again credits them again (once). Returns whether it was credited."""
+    released = Registration.objects.filter(
+        pk=registration.pk, attendance_credited_at__isnull=False
+    ).update(attendance_credited_at=None)
+    if released:
+        ledger.reverse_matching(
+            subject_type="event",
+            subject_id=registration.event_id,
+            verb=Verb.EVENT_ATTENDED,
+            member_id=registration.member_id,
+            reason="Attendance taken back",
+            reversed_by_id=actor.pk,
+        )
+    return bool(released)
 
 
 @transaction.atomic
 def set_attendance(
     *, actor: User, event_id: int, registration_id: int, attended: bool
 ) -> Registration:
-    """A host marks a registrant as attended (or takes it back). Attendance is handed to
-    loyalty once, the first time.
+    """A host marks a registrant as attended (or takes it back). Attendance is credited in
+    the loyalty ledger once while it stands; taking it back reverses the credit.
 
     Raises Event.DoesNotExist, NotAllowedError (not a host or staff),
     Registration.DoesNotExist (not a seat holder of this event), CheckInError (before the
@@ -67,6 +89,7 @@ def set_attendance(
         registration.status = Registration.Status.CONFIRMED
         registration.attended_at = None
         registration.save(update_fields=["status", "attended_at"])
+        _uncredit_attendance(registration, actor=actor)
     return registration
 
 
@@ -104,6 +127,7 @@ def rate_event(*, event_id: int, member: User, score: int, comment: str = "") ->
     """An attendee's rating, 1 to 5 with an optional comment; rating again replaces it.
 
     Raises Event.DoesNotExist, NotAllowedError (did not attend), InvalidRatingError."""
+    ensure_not_suspended(member)
     event = _visible_event(member, event_id)
     registration = Registration.objects.filter(event=event, member=member).first()
     now = timezone.now()

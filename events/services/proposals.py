@@ -21,6 +21,7 @@ from events.models import Event, Pledge, Proposal, ProposalOption
 from events.services.publishing import EventDetails, create_event
 from members.models import User
 from members.notifications.services import notify
+from members.policies import ensure_not_suspended
 
 MIN_OPTIONS, MAX_OPTIONS = 1, 3
 MIN_TITLE_LENGTH, MAX_TITLE_LENGTH = 5, 200
@@ -40,6 +41,7 @@ def propose_masterclass(
     """Propose a masterclass with one to three future dates. Open for pledges at once.
 
     Raises InvalidProposalError naming the field."""
+    ensure_not_suspended(member)
     if not member.is_active:
         raise NotAllowedError("Sign in to propose a masterclass.")
     clean_title = " ".join(without_control_characters(title).split())
@@ -89,6 +91,7 @@ def pledge(*, proposal_id: int, member: User) -> bool:
     """ "I'd attend": once per member (a unique row). Returns False when already pledged.
 
     Raises Proposal.DoesNotExist, InvalidProposalError (closed, or one's own proposal)."""
+    ensure_not_suspended(member)
     proposal = _open_proposal(proposal_id)
     if proposal.proposer_id == member.pk:
         raise InvalidProposalError("You're the one teaching it: no need to pledge.")

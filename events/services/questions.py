@@ -24,6 +24,7 @@ from events.models import Event, Question, QuestionVote, Registration
 from events.services.publishing import is_web_link
 from members.models import User
 from members.notifications.services import notify
+from members.policies import ensure_not_suspended
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def ask_question(*, event_id: int, member: User, body: str, is_anonymous: bool) 
 
     Raises Event.DoesNotExist, NotAllowedError (not registered, not an AMA, over),
     InvalidQuestionError (field "body")."""
+    ensure_not_suspended(member)
     event = _visible_event(member, event_id)
     if not policies.can_ask_questions(member, event, _registration(event, member), timezone.now()):
         raise NotAllowedError("Register for this AMA to ask questions (until it ends).")
@@ -99,6 +101,7 @@ def vote_for_question(*, question_id: int, member: User) -> bool:
 
     Raises Question.DoesNotExist (an invisible event's), NotAllowedError (not registered,
     the AMA is over, the member's own or a pending question)."""
+    ensure_not_suspended(member)
     question = _question_for(member, question_id)
     event = question.event
     allowed = policies.can_vote(

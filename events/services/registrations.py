@@ -32,6 +32,7 @@ from events.models import Event, Registration
 from events.services.messages import Message
 from members.models import User
 from members.notifications.services import notify
+from members.policies import ensure_not_suspended
 
 #: A freed seat's claim window, before the limits below.
 DEFAULT_CLAIM_WINDOW = timedelta(hours=24)
@@ -113,6 +114,7 @@ def register_for_event(*, event_id: int, member: User) -> RegistrationResult:
     cancelled), RegistrationStateError (a host). Sends the confirmation or the waitlist
     note after commit.
     """
+    ensure_not_suspended(member)
     event = _locked_visible_event(member=member, event_id=event_id)
     now = timezone.now()  # after the lock: the order members are served in
     registration = Registration.objects.filter(event=event, member=member).first()
@@ -234,6 +236,7 @@ def claim_offer(*, event_id: int, member: User) -> Registration:
     open), OfferExpiredError (too late: the offer is withdrawn and passed on, and that is
     committed before the error is raised). Idempotent for a seat already claimed.
     """
+    ensure_not_suspended(member)
     with transaction.atomic():
         event = _locked_visible_event(member=member, event_id=event_id)
         now = timezone.now()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import DomainError
 from core.http import or_404
+from core.ratelimit import check_request_rate
 from events import selectors
 from events.forms import CheckInForm, QuestionForm, RatingForm
 from events.models import Registration
@@ -26,6 +27,7 @@ from events.views.browse import render_event_page
 def register(request: HttpRequest, event_id: int) -> HttpResponse:
     """Register in one click (a seat, or the waitlist)."""
     try:
+        check_request_rate(request, "register")
         result = or_404(
             lambda: registrations.register_for_event(event_id=event_id, member=member_of(request))
         )
@@ -119,6 +121,7 @@ def vote(request: HttpRequest, event_id: int, question_id: int) -> HttpResponse:
         if withdraw:
             or_404(lambda: questions.withdraw_vote(question_id=question_id, member=member))
         else:
+            check_request_rate(request, "vote")
             or_404(lambda: questions.vote_for_question(question_id=question_id, member=member))
     except DomainError as error:
         messages.error(request, error.message)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from community.pagination import decode_cursor
 from core.http import or_404
+from core.page_cache import visitor_cacheable
 from core.params import text_param
 from events import selectors
 from events.forms import CheckInForm, QuestionForm, RatingForm
@@ -39,12 +40,14 @@ def _event_list(request: HttpRequest, when: str) -> HttpResponse:
     return render(request, "events/event_list.html", {"screen": screen})
 
 
+@visitor_cacheable
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events, soonest first, with filters (kind, topic, for me)."""
     return _event_list(request, When.UPCOMING)
 
 
+@visitor_cacheable
 @require_GET
 def past_events(request: HttpRequest) -> HttpResponse:
     """Events that ended, latest first, with their recordings."""
@@ -56,6 +59,7 @@ def _sort(request: HttpRequest) -> str:
     return sort if sort in QuestionSort.values else QuestionSort.VOTES
 
 
+@visitor_cacheable
 @require_GET
 def event_detail(request: HttpRequest, event_id: int, slug: str = "") -> HttpResponse:
     """The event page: details in the viewer's zone, their registration, the join link

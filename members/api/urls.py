@@ -1,6 +1,7 @@
 from django.urls import path
 
 from members.api import views
+from members.loyalty import api as loyalty
 from members.notifications import api as notifications
 
 urlpatterns = [
@@ -27,6 +28,12 @@ urlpatterns = [
         notifications.NotificationReadApi.as_view(),
         name="notification-read",
     ),
+    path("me/points/", loyalty.MyPointsApi.as_view(), name="me-points"),
+    path("badges/", loyalty.BadgeListApi.as_view(), name="badge-list"),
+    path("badges/<slug:slug>/", loyalty.BadgeDetailApi.as_view(), name="badge-detail"),
+    path("badges/<slug:slug>/grants/", loyalty.BadgeGrantApi.as_view(), name="badge-grant"),
+    path("tiers/", loyalty.TierListApi.as_view(), name="tier-list"),
+    path("tier-grants/", loyalty.TierGrantApi.as_view(), name="tier-grant"),
     path("members/", views.MemberListApi.as_view(), name="member-list"),
     path("members/<str:handle>/", views.MemberDetailApi.as_view(), name="member-detail"),
 ]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import page_link
+from core.page_cache import visitor_cacheable
 from core.params import without_control_characters
 from members import selectors, services
 from members.api.serializers import (
@@ -90,6 +91,7 @@ class MeAvatarApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@visitor_cacheable
 class MemberListApi(APIView):
     """The member directory, with the same filters, order and visibility as the page."""
 
@@ -150,6 +152,7 @@ class MemberListApi(APIView):
         return Response(self.OutputSerializer(output, context={"request": request}).data)
 
 
+@visitor_cacheable
 class MemberDetailApi(APIView):
     """One member's profile. Only the member may change it (PATCH); others get 403."""
 

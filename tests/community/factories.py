@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from community.models import Category, Post, Thread
+from community.models import Category, CategoryModerator, Post, Thread
 from tests.members.factories import TierFactory, UserFactory
 
 
@@ -110,3 +110,21 @@ class PostFactory(DjangoModelFactory[Post]):
         Thread.objects.filter(pk=thread.pk).update(post_count=thread.post_count)
         kwargs.setdefault("number", thread.post_count)
         return super()._create(model_class, *args, **kwargs)
+
+
+class CategoryModeratorFactory(DjangoModelFactory[CategoryModerator]):
+    """A category moderator; keeps the member's `moderates_categories` flag in step (as the
+    appoint service does)."""
+
+    class Meta:
+        model = CategoryModerator
+        skip_postgeneration_save = True
+
+    category = factory.SubFactory(CategoryFactory)
+    member = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def flag(obj: CategoryModerator, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805  # factory_boy passes the object
+        if create:
+            type(obj.member).objects.filter(pk=obj.member_id).update(moderates_categories=True)
+            obj.member.moderates_categories = True

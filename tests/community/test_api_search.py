@@ -25,6 +25,7 @@ def test_search_returns_matching_posts_with_a_marked_snippet(api, question, memb
         "author": "member",
         "created_at": iso(reply.created_at),
         "is_accepted_answer": False,
+        "more_matches": 0,
     }
     assert "<mark>celery</mark>" in result["snippet"]
     assert "<b>" not in result["snippet"]

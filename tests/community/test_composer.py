@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from community import search
 from community.models import Post, Thread, UploadedImage
 from community.services import images, posting
 from tests.community.factories import CategoryFactory, ThreadFactory
@@ -285,6 +286,8 @@ def test_similar_threads_match_the_title_being_typed_as_the_viewer_may_see_them(
     ThreadFactory(title="Deploying Django with Docker in production")
     ThreadFactory(title="Docker and Django deploy notes", category=CategoryFactory(tier_only=True))
     ThreadFactory(title="Podcast microphones")
+    # Factories write posts around the services that keep the search index: index them.
+    search.index_posts(list(Post.objects.values_list("pk", flat=True)))
     client.force_login(member)
 
     response = client.get(SIMILAR_URL, {"title": "How do I deploy Django with Docker?"})

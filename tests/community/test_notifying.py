@@ -11,7 +11,9 @@ from tests.community.factories import CategoryFactory
 from tests.community.steps import start_thread
 from tests.members.factories import TierFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# About the forum's notifications: the badges a first post earns (and their notifications)
+# are loyalty's, tested in tests/members/loyalty.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_automatic_badges")]
 
 
 def told(kind=None):

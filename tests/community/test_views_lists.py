@@ -27,7 +27,7 @@ def test_latest_lists_a_thread_with_its_category_author_and_counts(client, code_
     assert f'<a href="{url}">How do I highlight code in a talk</a>' in content
     assert 'class="category-chip" href="/c/writing/"' in content
     assert 'href="/u/asker/">Ada Asker</a>' in content
-    assert '<span class="stat">1 reply</span><span class="stat">0 views</span>' in content
+    assert '<p class="thread-row-stats"><span>1 reply</span><span>0 views</span>' in content
     assert '<span class="badge badge-info">Question</span>' in content
 
 

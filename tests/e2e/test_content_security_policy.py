@@ -134,6 +134,9 @@ def visitor_pages(forum) -> list[tuple[str, int]]:
         ("/events/proposals/", 200),
         (forum["event"], 200),
         (forum["unsubscribe"], 200),
+        ("/badges/", 200),
+        ("/badges/first-post/", 200),
+        ("/loyalty/tiers/", 200),
     ]
 
 
@@ -170,6 +173,10 @@ def member_pages(forum) -> list[tuple[str, int]]:
         ("/events/mine/", 200),
         ("/events/proposals/new/", 200),
         (forum["event"], 200),
+        ("/loyalty/points/", 200),
+        ("/loyalty/tiers/", 200),
+        ("/badges/", 200),
+        ("/badges/first-post/", 200),
     ]
 
 
@@ -179,7 +186,9 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         ("/events/new/", 200),
         (f"/events/{forum['event_id']}/edit/", 200),
         (f"/events/{forum['event_id']}/host/", 200),
+        ("/moderation/moderators/", 200),
         ("/staff/outbox/", 200),
+        ("/badges/thank-you/", 200),  # with the moderators' grant form
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
     ]
 

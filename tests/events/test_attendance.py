@@ -11,6 +11,7 @@ from events.exceptions import CheckInError, InvalidEventError, NotAllowedError
 from events.models import Event, Rating, Registration
 from events.selectors import rating_summary
 from events.services import attendance, endings
+from members.loyalty.models import Activity, MemberPoints
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import UserFactory
 
@@ -37,14 +38,30 @@ def seat(live, member):
 
 def test_a_host_checks_a_registrant_in_and_attendance_is_credited_once(live, seat, host):
     attendance.set_attendance(actor=host, event_id=live.pk, registration_id=seat.pk, attended=True)
-    first_credit = Registration.objects.get(pk=seat.pk).attendance_credited_at
-    attendance.set_attendance(actor=host, event_id=live.pk, registration_id=seat.pk, attended=False)
     attendance.set_attendance(actor=host, event_id=live.pk, registration_id=seat.pk, attended=True)
 
     seat.refresh_from_db()
     assert seat.status == "attended"
-    assert first_credit is not None
-    assert seat.attendance_credited_at == first_credit
+    assert seat.attendance_credited_at is not None
+    assert list(
+        Activity.objects.filter(member=seat.member_id).values_list("verb", "points", "subject_id")
+    ) == [("event_attended", 20, live.pk)]
+
+
+def test_attendance_taken_back_reverses_its_points_and_marking_again_credits_again(
+    live, seat, host
+):
+    attendance.set_attendance(actor=host, event_id=live.pk, registration_id=seat.pk, attended=True)
+    attendance.set_attendance(actor=host, event_id=live.pk, registration_id=seat.pk, attended=False)
+    taken_back = MemberPoints.objects.get(member=seat.member_id).balance
+    attendance.set_attendance(actor=host, event_id=live.pk, registration_id=seat.pk, attended=True)
+
+    seat.refresh_from_db()
+    assert taken_back == 0
+    assert MemberPoints.objects.get(member=seat.member_id).balance == 20
+    assert list(
+        Activity.objects.filter(member=seat.member_id).order_by("pk").values_list("points")
+    ) == [(20,), (-20,), (20,)]
 
 
 def test_members_do_not_check_others_in(live, seat, member):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -33,7 +35,8 @@ class UserFactory(DjangoModelFactory[User]):
     """A member who signed up, verified their email and finished onboarding.
 
     Traits: `unverified` (signed up, email not confirmed yet), `staff`, `vip` (in the top
-    tier; pass `tier=` for another), `inactive` (a deactivated account: today's suspension).
+    tier; pass `tier=` for another), `inactive` (a deactivated account), `suspended` (for a
+    week), `new_member` (the new-member limits still apply).
     """
 
     class Meta:
@@ -45,12 +48,21 @@ class UserFactory(DjangoModelFactory[User]):
         staff = factory.Trait(is_staff=True)
         vip = factory.Trait(tier=factory.SubFactory(TierFactory, top=True))
         inactive = factory.Trait(is_active=False)
+        # Discourse's trust level 0: the new-member limits apply until they lift.
+        new_member = factory.Trait(limits_lifted_at=None)
+        # Suspended for a week (time-based: over by itself once suspended_until passes).
+        suspended = factory.Trait(
+            suspended_until=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
+            suspension_reason="Spamming links",
+        )
 
     email = factory.Sequence(lambda n: f"member{n}@example.com")
     handle = factory.Sequence(lambda n: f"member_{n}")
     display_name = factory.Faker("name")
     password = factory.django.Password(DEFAULT_PASSWORD)
     onboarded_at = factory.LazyFunction(timezone.now)
+    # Established by default (the new-member limits lifted); `new_member=True` for a newcomer.
+    limits_lifted_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def email_address(  # factory_boy passes the built object as the first argument

@@ -21,7 +21,9 @@ from tests.community.factories import CategoryFactory
 from tests.community.steps import start_thread
 from tests.members.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# About the forum's notifications: the badges a first post earns (and their notifications)
+# are loyalty's, tested in tests/members/loyalty.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_automatic_badges")]
 
 SECRET = "webhook-secret-for-tests"
 

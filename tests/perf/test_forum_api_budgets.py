@@ -81,7 +81,9 @@ def test_search_query_count_is_constant(
     if persona == "member":
         api.force_authenticate(member)
 
-    with django_assert_num_queries(1):  # the page of posts with thread, category, author
+    # the ranked page of post ids (from the newest matches), those posts with thread,
+    # category, author and snippet
+    with django_assert_num_queries(2):
         response = api.get("/api/v1/search/", {"q": "celery"})
 
     assert len(response.json()["results"]) == size

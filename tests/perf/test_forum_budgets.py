@@ -43,10 +43,10 @@ LIST_PAGES = {
     ),
     "search": (
         lambda category: (reverse("community:search"), {"q": "email"}),
-        # matching posts with thread, category and author; categories and topics for the
-        # filters; a member adds session, user and tier
-        3,
-        3 + SIGNED_IN,
+        # the ranked page of post ids, those posts with thread, category, author and snippet;
+        # categories and topics for the filters; a member adds session, user and tier
+        4,
+        4 + SIGNED_IN,
     ),
 }
 

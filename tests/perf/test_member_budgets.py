@@ -62,8 +62,9 @@ def test_profile_page_query_count_is_fixed(client, django_assert_num_queries):
     grow_community(10)
     member = UserFactory(handle="subject")
     member.topics.set(Topic.objects.all()[:8])
-    # the member, their topics, their goals, their recent threads, their recent replies
-    queries = 5
+    # the member, their topics, their goals, their badges, their recent threads, their
+    # recent replies
+    queries = 6
     fetch(
         django_assert_num_queries,
         queries,

@@ -89,11 +89,17 @@ def test_a_cached_row_changes_when_what_it_shows_changes(client):
     )
     after = client.get(reverse("community:latest")).content.decode()
 
-    assert ('<span class="stat">0 replies</span>' in before, "at the back</a>" in before) == (
+    assert (
+        '<p class="thread-row-stats"><span>0 replies</span>' in before,
+        "at the back</a>" in before,
+    ) == (
         True,
         False,
     )
-    assert ('<span class="stat">1 reply</span>' in after, "at the back</a>" in after) == (
+    assert (
+        '<p class="thread-row-stats"><span>1 reply</span>' in after,
+        "at the back</a>" in after,
+    ) == (
         True,
         True,
     )

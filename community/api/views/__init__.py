@@ -9,6 +9,12 @@ The views live in submodules by subdomain; community.api.urls reaches them throu
 
 from community.api.views.categories import CategoryLevelApi, CategoryListApi, CategoryWatchApi
 from community.api.views.discovery import ForYouListApi, PostSearchApi
+from community.api.views.moderation import (
+    AuditLogListApi,
+    FlagCreateApi,
+    ModerationActionCreateApi,
+    QueueListApi,
+)
 from community.api.views.posts import PostDetailApi, PostReactApi, PostRevisionListApi
 from community.api.views.threads import (
     ThreadAcceptApi,
@@ -21,14 +27,18 @@ from community.api.views.threads import (
 )
 
 __all__ = [
+    "AuditLogListApi",
     "CategoryLevelApi",
     "CategoryListApi",
     "CategoryWatchApi",
+    "FlagCreateApi",
     "ForYouListApi",
+    "ModerationActionCreateApi",
     "PostDetailApi",
     "PostReactApi",
     "PostRevisionListApi",
     "PostSearchApi",
+    "QueueListApi",
     "ThreadAcceptApi",
     "ThreadDetailApi",
     "ThreadLevelApi",

@@ -17,8 +17,10 @@ from community.api.views._common import _member
 from community.api.views.threads import LevelSerializer
 from community.models import Category
 from community.services import engagement
+from core.page_cache import visitor_cacheable
 
 
+@visitor_cacheable
 class CategoryListApi(generics.ListAPIView[Category]):
     """The categories the viewer may see, in their order."""
 

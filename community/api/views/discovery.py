@@ -34,6 +34,12 @@ class PostSearchApi(APIView):
         after = serializers.DateField(required=False, help_text="Posted on or after.")
         before = serializers.DateField(required=False, help_text="Posted on or before.")
         page = serializers.IntegerField(min_value=1, max_value=MAX_PAGES, default=1)
+        show = serializers.ChoiceField(
+            choices=["posts", "threads"],
+            default="posts",
+            help_text="`posts`: every matching post; `threads`: one entry per thread, its best "
+            "post, with `more_matches` counting the others.",
+        )
 
     @extend_schema_serializer(component_name="SearchPage")
     class OutputSerializer(serializers.Serializer[Any]):
@@ -61,6 +67,7 @@ class PostSearchApi(APIView):
                 before=data.get("before"),
             ),
             page=data["page"],
+            grouped=data["show"] == "threads",
         )
         output = {
             "page": screen.page,

@@ -22,6 +22,7 @@ from community.api.views._common import POST_ID, _body_field, _member, _post_det
 from community.models import PostRevision, Reaction
 from community.services import engagement, posting
 from core.api import BodySerializer
+from core.ratelimit import check_request_rate
 
 
 class PostDetailApi(APIView):
@@ -86,6 +87,7 @@ class PostReactApi(APIView):
         responses={201: PostSerializer, 200: PostSerializer},
     )
     def post(self, request: Request, post_id: int, kind: str) -> Response:
+        check_request_rate(request, "react")
         added = engagement.add_reaction(member=_member(request), post_id=post_id, kind=kind)
         return Response(
             _post_detail(request, post_id),

@@ -33,8 +33,11 @@ from community.pagination import Cursor, decode_cursor
 from community.selectors import ListFilter
 from community.services import engagement, posting
 from core.api import BodySerializer, IdOrSlugField, or_400, page_link
+from core.page_cache import visitor_cacheable
+from core.ratelimit import check_request_rate
 
 
+@visitor_cacheable
 class ThreadListApi(APIView):
     """Threads, newest activity first (GET, cursor-paginated), or start one (POST)."""
 
@@ -131,6 +134,7 @@ class ThreadListApi(APIView):
         serializer = self.InputSerializer(data=request.data, context={"viewer": member})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        check_request_rate(request, "post")
         thread = posting.create_thread(
             author=member,
             category_id=data["category"].pk,
@@ -142,6 +146,7 @@ class ThreadListApi(APIView):
         return Response(_thread_detail(request, thread.pk), status=status.HTTP_201_CREATED)
 
 
+@visitor_cacheable
 class ThreadDetailApi(APIView):
     """One thread (GET, counts a view) or its new title and topics (PATCH: author, moderator)."""
 
@@ -175,6 +180,7 @@ class ThreadDetailApi(APIView):
         return Response(_thread_detail(request, thread.pk))
 
 
+@visitor_cacheable
 class ThreadPostListApi(APIView):
     """A thread's posts in number order (GET, by page of numbers), or a reply (POST)."""
 
@@ -230,6 +236,7 @@ class ThreadPostListApi(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        check_request_rate(request, "post")
         post = posting.reply(
             author=_member(request), thread_id=thread_id, body=serializer.validated_data["body"]
         )

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from community.pagination import Cursor, decode_cursor
 from core.api import page_link
+from core.ratelimit import check_request_rate
 from events import selectors
 from events.api.serializers import EventDetailSerializer, EventSummarySerializer
 from events.api.views._common import EVENT_ID, event_detail, member_of
@@ -99,6 +100,7 @@ class EventRegistrationApi(APIView):
         responses={201: EventDetailSerializer, 200: EventDetailSerializer},
     )
     def post(self, request: Request, event_id: int) -> Response:
+        check_request_rate(request, "register")
         result = registrations.register_for_event(event_id=event_id, member=member_of(request))
         code = status.HTTP_201_CREATED if result.changed else status.HTTP_200_OK
         return Response(event_detail(request, event_id), status=code)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BodySerializer
+from core.ratelimit import check_request_rate
 from events import selectors
 from events.api.serializers import QuestionSerializer
 from events.api.views._common import EVENT_ID, QUESTION_ID, member_of
@@ -98,6 +99,7 @@ class QuestionVoteApi(APIView):
         responses=OutputSerializer,
     )
     def post(self, request: Request, question_id: int) -> Response:
+        check_request_rate(request, "vote")
         changed = questions.vote_for_question(question_id=question_id, member=member_of(request))
         return Response(self.OutputSerializer({"has_voted": True, "changed": changed}).data)
 

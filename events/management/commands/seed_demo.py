@@ -13,6 +13,7 @@ from tqdm import tqdm
 from community import demo as community_demo
 from events import demo as events_demo
 from members import demo as members_demo
+from members.loyalty import demo as loyalty_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         with tqdm(total=len(people), desc="Members", unit="member", disable=None) as bar:
             created = members_demo.seed_members(progress=bar.update)
         with tqdm(
+            total=loyalty_demo.demo_count(), desc="Loyalty", unit="member", disable=None
+        ) as bar:
+            rewards = loyalty_demo.seed_loyalty(progress=bar.update)
+        with tqdm(
             total=community_demo.demo_count(), desc="Forum", unit="thread", disable=None
         ) as bar:
             threads = community_demo.seed_forum(progress=bar.update)
@@ -31,7 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo community ready: {created} new members, {threads} new threads, "
-                f"{events} new events and proposals."
+                f"{events} new events and proposals, {rewards} new rewards."
             )
         )
         self.stdout.write(

@@ -1,0 +1,85 @@
+"""What the forum hands to the loyalty ledger: one place that names the verbs, keys and
+subjects of every forum activity that earns (or gives back) points.
+
+Keys are unique per cause: a like is keyed by its Reaction row, so unliking and liking
+again is a new like (and the removal of the first was reversed); an accepted answer by the
+moment it was accepted. Undoing a cause reverses every live row about the post, so a
+deleted post takes back its own points, its likes' and its accepted answer's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from members.loyalty import ledger
+from members.loyalty.models import Verb
+
+POST = "post"
+
+
+def credit_post(*, post_id: int, author_id: int, starts_thread: bool) -> None:
+    """The author started a thread or replied."""
+    ledger.record(
+        member_id=author_id,
+        verb=Verb.THREAD_STARTED if starts_thread else Verb.REPLY_POSTED,
+        key=f"post:{post_id}",
+        subject_type=POST,
+        subject_id=post_id,
+    )
+
+
+def credit_like(*, reaction_id: int, post_id: int, author_id: int, liker_id: int) -> None:
+    """Someone liked the author's post (a like of one's own post scores nothing)."""
+    ledger.record(
+        member_id=author_id,
+        verb=Verb.LIKE_RECEIVED,
+        key=f"like:{reaction_id}",
+        subject_type=POST,
+        subject_id=post_id,
+        actor_id=liker_id,
+    )
+
+
+def take_back_like(*, post_id: int, liker_id: int) -> None:
+    """The member removed their like: reverse what it earned."""
+    ledger.reverse_matching(
+        subject_type=POST,
+        subject_id=post_id,
+        verb=Verb.LIKE_RECEIVED,
+        actor_id=liker_id,
+        reason="Like removed",
+        reversed_by_id=liker_id,
+    )
+
+
+def credit_accepted_answer(
+    *, post_id: int, author_id: int, accepted_by_id: int, accepted_at: datetime
+) -> None:
+    """The asker (or a moderator) accepted the author's reply as the answer."""
+    ledger.record(
+        member_id=author_id,
+        verb=Verb.ANSWER_ACCEPTED,
+        key=f"answer:{post_id}:{accepted_at.isoformat()}",
+        subject_type=POST,
+        subject_id=post_id,
+        actor_id=accepted_by_id,
+    )
+
+
+def take_back_accepted_answer(*, post_id: int, actor_id: int) -> None:
+    """The answer was unaccepted or replaced: reverse what accepting it earned."""
+    ledger.reverse_matching(
+        subject_type=POST,
+        subject_id=post_id,
+        verb=Verb.ANSWER_ACCEPTED,
+        reason="Answer no longer accepted",
+        reversed_by_id=actor_id,
+    )
+
+
+def take_back_post(*, post_id: int, actor_id: int) -> None:
+    """The post was deleted: reverse everything it earned anyone (writing it, its likes,
+    its being the accepted answer)."""
+    ledger.reverse_matching(
+        subject_type=POST, subject_id=post_id, reason="Post deleted", reversed_by_id=actor_id
+    )

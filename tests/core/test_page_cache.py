@@ -1,0 +1,262 @@
+"""Visitors' pages from the cache (core/page_cache.py): served without a query, never stale."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from community.models import Thread
+from community.services import engagement, posting
+from core import page_cache
+from tests.community.factories import ThreadFactory
+
+# Transactional: a write retires the cache when it commits, which a test transaction never does.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings) -> None:
+    settings.PAGE_CACHE = True
+
+
+@pytest.fixture
+def thread() -> Thread:
+    return ThreadFactory(title="Caching pages for visitors")
+
+
+def _url(thread: Thread) -> str:
+    return thread.get_absolute_url()
+
+
+def _get(client: Client, path: str) -> str:
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_second_visit_is_served_from_the_cache_without_a_query(
+    client: Client, thread: Thread, django_assert_num_queries
+) -> None:
+    first = client.get("/forum/")
+    with django_assert_num_queries(0):
+        second = client.get("/forum/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_reply_shows_at_once_on_the_cached_thread_page(
+    client: Client, thread: Thread, member
+) -> None:
+    url = _url(thread)
+    assert "A brand new reply" not in _get(client, url)
+    posting.reply(author=member, thread_id=thread.pk, body="A brand new reply")
+    assert "A brand new reply" in _get(client, url)
+
+
+def test_a_queryset_update_retires_the_cached_list(client: Client, thread: Thread) -> None:
+    assert "Caching pages for visitors" in _get(client, "/forum/")
+    Thread.objects.filter(pk=thread.pk).update(title="Renamed by a bulk update")
+    page = _get(client, "/forum/")
+    assert "Renamed by a bulk update" in page
+    assert "Caching pages for visitors" not in page
+
+
+def test_raw_sql_retires_the_cached_list(client: Client, thread: Thread) -> None:
+    _get(client, "/forum/")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE community_thread SET title = %s WHERE id = %s", ["Renamed in SQL", thread.pk]
+        )
+    assert "Renamed in SQL" in _get(client, "/forum/")
+
+
+def test_a_renamed_author_shows_on_the_cached_thread_page(client: Client, thread: Thread) -> None:
+    url = _url(thread)
+    _get(client, url)
+    author = thread.author
+    assert author is not None
+    author.display_name = "Newly Named Person"
+    author.save(update_fields=["display_name"])
+    assert "Newly Named Person" in _get(client, url)
+
+
+def test_a_rolled_back_write_keeps_the_cache(thread: Thread) -> None:
+    before = page_cache.generation()
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            Thread.objects.filter(pk=thread.pk).update(title="Never committed")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert page_cache.generation() == before
+    assert Thread.objects.get(pk=thread.pk).title == "Caching pages for visitors"
+
+
+def test_a_committed_write_in_a_transaction_retires_once_on_commit(thread: Thread) -> None:
+    before = page_cache.generation()
+    with transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(title="One")
+        Thread.objects.filter(pk=thread.pk).update(title="Two")
+        assert page_cache.generation() == before  # not before the commit
+        callbacks = [c for c in connection.run_on_commit if c[1] is page_cache._bump_on_commit]
+        assert len(callbacks) == 1
+    assert page_cache.generation() != before
+
+
+def test_writes_to_quiet_tables_keep_the_cache(thread: Thread, member) -> None:
+    before = page_cache.generation()
+    engagement.mark_read(member=member, thread_id=thread.pk, number=1)
+    assert page_cache.generation() == before
+
+
+def test_a_member_never_gets_the_visitors_page(client: Client, thread: Thread, member) -> None:
+    visitor_page = _get(client, "/forum/")
+    assert "Sign in" in visitor_page
+    client.force_login(member)
+    member_page = _get(client, "/forum/")
+    assert "Sign out" in member_page
+    assert "Sign in</a>" not in member_page
+
+
+def test_a_cached_thread_page_still_counts_the_view(client: Client, thread: Thread) -> None:
+    url = _url(thread)
+    for _ in range(3):
+        _get(client, url)
+    assert cache.get(f"thread-views:{thread.pk}") == 3
+
+
+def test_the_view_counter_flush_keeps_the_cache(thread: Thread) -> None:
+    before = page_cache.generation()
+    for _ in range(engagement.VIEW_FLUSH_EVERY):
+        engagement.record_view(thread_id=thread.pk)
+    thread.refresh_from_db()
+    assert thread.view_count == engagement.VIEW_FLUSH_EVERY
+    assert page_cache.generation() == before
+
+
+def test_a_pending_message_bypasses_the_cache(
+    client: Client, thread: Thread, django_assert_num_queries
+) -> None:
+    _get(client, "/forum/")
+    client.cookies["messages"] = "anything"
+    with django_assert_num_queries(4):  # the view ran: it read the threads again
+        client.get("/forum/")
+
+
+def test_the_minute_changes_the_key(
+    client: Client, thread: Thread, monkeypatch, django_assert_num_queries
+) -> None:
+    _get(client, "/forum/")
+    later = timezone.now() + timedelta(minutes=1)
+    monkeypatch.setattr("core.page_cache.timezone.now", lambda: later)
+    with django_assert_num_queries(4):
+        client.get("/forum/")
+
+
+def test_an_api_list_is_cached_and_its_hits_count_against_the_throttle(
+    client: Client, thread: Thread, django_assert_num_queries
+) -> None:
+    first = client.get("/api/v1/threads/")
+    with django_assert_num_queries(0):
+        second = client.get("/api/v1/threads/")
+    assert second.content == first.content
+    assert len(cache.get("throttle_anon_127.0.0.1")) == 2
+
+
+def test_an_api_client_with_credentials_is_never_served_from_the_cache(
+    client: Client, thread: Thread, django_assert_num_queries
+) -> None:
+    client.get("/api/v1/threads/")
+    response = client.get("/api/v1/threads/", headers={"Authorization": "Token nonsense"})
+    assert response.status_code == 401
+
+
+def _run(middleware: page_cache.VisitorPageCacheMiddleware, view, request: HttpRequest):
+    hit = middleware.process_view(request, view, (), {})
+    return hit if hit is not None else middleware(request)
+
+
+@pytest.mark.parametrize(
+    ("uses_csrf", "stored"), [(False, True), (True, False)], ids=["plain", "csrf-token"]
+)
+def test_a_page_that_asked_for_a_csrf_token_is_not_stored(uses_csrf: bool, stored: bool) -> None:
+    calls: list[int] = []
+
+    @page_cache.visitor_cacheable
+    def view(request: HttpRequest) -> HttpResponse:
+        calls.append(1)
+        return HttpResponse(get_token(request) if uses_csrf else "same for all")
+
+    middleware = page_cache.VisitorPageCacheMiddleware(view)
+    factory = RequestFactory()
+    _run(middleware, view, factory.get("/page/"))
+    _run(middleware, view, factory.get("/page/"))
+    assert len(calls) == (1 if stored else 2)
+
+
+def test_an_error_page_is_not_stored() -> None:
+    calls: list[int] = []
+
+    @page_cache.visitor_cacheable
+    def view(request: HttpRequest) -> HttpResponse:
+        calls.append(1)
+        return HttpResponse("gone", status=404)
+
+    middleware = page_cache.VisitorPageCacheMiddleware(view)
+    _run(middleware, view, RequestFactory().get("/page/"))
+    _run(middleware, view, RequestFactory().get("/page/"))
+    assert len(calls) == 2
+
+
+def test_the_setting_turns_it_off(settings, client: Client, thread: Thread) -> None:
+    settings.PAGE_CACHE = False
+    _get(client, "/forum/")
+    Thread.objects.filter(pk=thread.pk).update(title="Changed quietly")
+    with page_cache.quiet():
+        Thread.objects.filter(pk=thread.pk).update(title="Changed under quiet")
+    assert "Changed under quiet" in _get(client, "/forum/")
+
+
+VISITOR_PAGES = {
+    "home": lambda t, e: "/",
+    "latest": lambda t, e: "/forum/",
+    "categories": lambda t, e: "/forum/categories/",
+    "category": lambda t, e: t.category.get_absolute_url(),
+    "thread": lambda t, e: t.get_absolute_url(),
+    "search": lambda t, e: "/forum/search/?q=caching",
+    "directory": lambda t, e: "/members/",
+    "profile": lambda t, e: f"/u/{t.author.handle}/",
+    "events": lambda t, e: "/events/",
+    "past events": lambda t, e: "/events/past/",
+    "event": lambda t, e: e.get_absolute_url(),
+    "API threads": lambda t, e: "/api/v1/threads/",
+    "API thread": lambda t, e: f"/api/v1/threads/{t.pk}/",
+    "API posts": lambda t, e: f"/api/v1/threads/{t.pk}/posts/",
+    "API categories": lambda t, e: "/api/v1/categories/",
+    "API members": lambda t, e: "/api/v1/members/",
+    "API member": lambda t, e: f"/api/v1/members/{t.author.handle}/",
+}
+
+
+@pytest.mark.parametrize("page", VISITOR_PAGES)
+def test_every_visitor_page_is_served_from_the_cache_the_second_time(
+    page: str, client: Client, thread: Thread, django_assert_num_queries
+) -> None:
+    from tests.events.factories import EventFactory
+
+    path = VISITOR_PAGES[page](thread, EventFactory())
+    first = client.get(path)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert second.content == first.content
