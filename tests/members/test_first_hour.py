@@ -212,7 +212,7 @@ def test_the_migration_puts_goals_and_craft_topics_in_step():
     from core.models import Topic
     from members.models import MemberGoal
 
-    migration = importlib.import_module("members.migrations.0006_goals_and_craft_topics_in_step")
+    migration = importlib.import_module("members.migrations.0011_goals_and_craft_topics_in_step")
     follower = UserFactory()
     follower.topics.set(Topic.objects.filter(slug__in=["video", "python"]))
     creator = UserFactory()

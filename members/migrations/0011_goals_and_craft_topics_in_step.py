@@ -49,7 +49,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0005_user_has_verified_email"),
+        ("members", "0010_merge_moderation_loyalty"),
         ("core", "0004_seed_topics"),
     ]
 
