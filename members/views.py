@@ -10,10 +10,7 @@ from typing import Any
 from allauth.account import views as allauth_views
 from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
-from allauth.account.internal.flows.email_verification import send_verification_email_at_login
-from allauth.account.internal.stagekit import unstash_login
-from allauth.account.models import Login
-from allauth.account.stages import EmailVerificationStage
+from allauth.account.stages import EmailVerificationStage, LoginStageController
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -28,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.http import page_param
+from core.models import Delivery
 from core.page_cache import visitor_cacheable
 from core.params import text_param
 from members import selectors, services
@@ -101,12 +99,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "members/directory.html", context)
 
 
-def _waiting_sign_in(request: HttpRequest) -> Login | None:
-    """The sign-up (or sign-in) this browser started that waits for its email address to
-    be confirmed (allauth keeps it in the session), if any."""
-    login = unstash_login(request, peek=True)
-    stages = login.state.get("stages", {}) if login is not None else {}
-    return login if stages.get("current") == EmailVerificationStage.key else None
+def _waiting_verification(request: HttpRequest) -> EmailVerificationStage | None:
+    """The "verify your email" step of the sign-up (or sign-in) this browser started, which
+    allauth keeps in the session, if one is waiting."""
+    stage = LoginStageController.enter(request, EmailVerificationStage.key)
+    return stage if isinstance(stage, EmailVerificationStage) else None
 
 
 class ConfirmEmailView(allauth_views.ConfirmEmailView):  # type: ignore[misc]  # allauth ships no types
@@ -120,28 +117,36 @@ class ConfirmEmailView(allauth_views.ConfirmEmailView):  # type: ignore[misc]  #
     """
 
     def get(self, *args: Any, **kwargs: Any) -> HttpResponse:
-        login = _waiting_sign_in(self.request)
+        stage = _waiting_verification(self.request)
+        login = stage.login if stage is not None else None
         if login is not None and login.user is not None:
             try:
                 confirmation = self.get_object()
             except Http404:
                 confirmation = None
             if confirmation is not None and confirmation.email_address.user_id == login.user.pk:
-                return super().post(*args, **kwargs)  # type: ignore[no-any-return]
-        return super().get(*args, **kwargs)  # type: ignore[no-any-return]
+                return super().post(*args, **kwargs)  # type: ignore[no-any-return]  # allauth ships no types
+        return super().get(*args, **kwargs)  # type: ignore[no-any-return]  # allauth ships no types
 
 
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     """Send the confirmation link again to the address of the sign-up (or sign-in) waiting
-    in this session for it, through allauth's own flow: its "confirm_email" rate limit
-    (ACCOUNT_RATE_LIMITS) decides whether a new email goes out, and its message says so.
-    Without a waiting sign-in (the session ended), signing in sends a new link."""
-    login = _waiting_sign_in(request)
-    if login is None:
+    in this session for it, by running allauth's own verification step again: its
+    "confirm_email" rate limit (ACCOUNT_RATE_LIMITS) decides whether a new email goes out,
+    and its message says so. Without a waiting sign-in (the session ended), signing in
+    sends a new link."""
+    stage = _waiting_verification(request)
+    user = stage.login.user if stage is not None else None
+    if stage is None or user is None:
         messages.info(request, "Sign in with your email and password: we send a new link then.")
         return redirect("account_login")
-    if not send_verification_email_at_login(request, login):
+    links = Delivery.objects.filter(
+        recipient_id=user.pk, kind__startswith="account.email_confirmation"
+    )
+    before = links.count()
+    stage.handle()
+    if links.count() == before:
         messages.info(
             request,
             "We sent a link a moment ago. Give it a few minutes (and look in your spam "
