@@ -26,9 +26,10 @@ def _connect_community_to_members() -> None:
 
     # Account deletion: take the member's reactions off the posts' counters.
     hooks.register_deletion_step("community.reactions", forget_reactions_of)
-    # Data export: the member's threads and posts.
+    # Data export: the member's threads, posts and the images they uploaded into posts.
     hooks.register_export_section("threads", selectors.export_threads)
     hooks.register_export_section("posts", selectors.export_posts)
+    hooks.register_export_section("images", selectors.export_images)
     # Profile page: recent threads and replies, as the viewer may see them.
     hooks.register_profile_section(
         hooks.ProfileSection(
