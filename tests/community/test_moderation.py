@@ -23,7 +23,9 @@ from tests.community.factories import CategoryFactory, CategoryModeratorFactory
 from tests.community.steps import opening_post, start_thread
 from tests.members.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# Counts the notifications moderation sends: the badges a first post earns (and their
+# notifications) are loyalty's, tested in tests/members/loyalty.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_automatic_badges")]
 
 
 @pytest.fixture
