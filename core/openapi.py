@@ -10,8 +10,7 @@ decided from what the operation is:
 - 401 when it authenticates: required credentials are missing, or the ones sent are invalid;
 - 403 when it writes (a permission or business rule refuses; a session call without CSRF),
   or its view has a permission beyond "signed in?" (staff only, say);
-- 404 when its path names something, or it pages by number (a page past the last), or its
-  view says its body names something by id (`finds_by_body = True` on the view);
+- 404 when its path names something, or it pages by number (a page past the last);
 - 409 when it writes (the request conflicts with the current state);
 - 414 when it reads query parameters (the web server's limit on a URL; no body promised);
 - 415 when it reads a body (a Content-Type it does not read);
@@ -80,18 +79,12 @@ ERROR_DETAIL_SCHEMA: dict[str, Any] = {
 
 
 def _documented_errors(
-    *,
-    method: str,
-    operation: dict[str, Any],
-    throttled: bool,
-    refuses_members: bool,
-    finds_by_body: bool = False,
+    *, method: str, operation: dict[str, Any], throttled: bool, refuses_members: bool
 ) -> dict[str, tuple[str, str]]:
     """Status -> (component, description) for the errors this operation can answer; no
     component when the body is not ours to promise.
 
     `refuses_members`: the view has a permission beyond "signed in?" (staff only, say).
-    `finds_by_body`: the body names what it acts on by id (a flag's post), so 404 too.
     """
     parameters = operation.get("parameters", [])
     query = {p["name"] for p in parameters if p.get("in") == "query"}
@@ -121,7 +114,7 @@ def _documented_errors(
             "Signed in, but not allowed to do this (`code` names the rule), or a session "
             "request without its CSRF token.",
         )
-    if has_path or "page" in query or finds_by_body:
+    if has_path or "page" in query:
         errors["404"] = (
             "ErrorDetail",
             "Nothing by that id or name that you may see (missing and hidden look the same)"
@@ -167,7 +160,6 @@ class AutoSchema(openapi.AutoSchema):
                 type(permission) not in SIGNED_IN_PERMISSIONS
                 for permission in self.view.get_permissions()
             ),
-            finds_by_body=bool(getattr(self.view, "finds_by_body", False)),
         )
         responses = operation["responses"]
         for status, (component, description) in errors.items():

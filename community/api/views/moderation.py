@@ -42,7 +42,6 @@ class FlagCreateApi(APIView):
     """Flag a post, a thread or a member's profile, once each (409 the second time)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    finds_by_body = True  # 404 for an id the member may not see (core.openapi)
 
     @extend_schema_serializer(component_name="FlagCreate")
     class InputSerializer(BodySerializer):
@@ -126,7 +125,6 @@ class ModerationActionCreateApi(APIView):
     One audit row per action."""
 
     permission_classes = [permissions.IsAuthenticated, IsModerator]
-    finds_by_body = True  # 404 for an id outside what the moderator may see (core.openapi)
 
     @extend_schema_serializer(component_name="ModerationActionCreate")
     class InputSerializer(BodySerializer):
