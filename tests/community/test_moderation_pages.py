@@ -160,3 +160,19 @@ def test_notices_show_the_flag_outcome(client, moderator, member, reply):
     page = client.get(reverse("moderation:notices")).content.decode()
 
     assert "Thanks: moderators acted on your flag of post #2 in “Which camera?”" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/flags/", {"target": "post", "id": 2147483646, "reason": "spam"}),
+        ("/api/v1/moderation/actions/", {"kind": "post", "id": 2147483646, "action": "hide"}),
+    ],
+)
+def test_an_id_in_the_body_that_names_nothing_is_a_400_on_id(api, moderator, path, body):
+    api.force_authenticate(moderator)
+
+    response = api.post(path, body, format="json")
+
+    assert (response.status_code, list(response.json())) == (400, ["id"])
+    assert (Flag.objects.count(), ModerationAction.objects.count()) == (0, 0)
