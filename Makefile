@@ -106,6 +106,7 @@ bench: venv ## the benchmark on a generated community (see bench/README.md); exi
 	$(BIN)/python -m bench.speed || status=1; \
 	$(BIN)/python -m bench.fanout || status=1; \
 	$(BIN)/python -m bench.reminders || status=1; \
+	$(BIN)/python -m bench.loyalty || status=1; \
 	if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m bench.fanout --redis-url "$$REDIS_URL" || status=1; fi; \
 	exit $$status
 

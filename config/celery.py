@@ -39,6 +39,14 @@ app.conf.beat_schedule = {
         "task": "events.tasks.finish_due_events_task",
         "schedule": 60.0,
     },
+    "send-due-celebrations": {
+        "task": "members.tasks.sweep_due_celebrations_task",
+        "schedule": 900.0,
+    },
+    "activate-due-referrals": {
+        "task": "members.referrals.tasks.sweep_due_referral_activations_task",
+        "schedule": 900.0,
+    },
     "send-due-digests": {
         "task": "members.tasks.sweep_due_digests_task",
         "schedule": 900.0,

@@ -229,6 +229,12 @@ else:
 NOTIFICATION_EMAIL_WINDOW_SECONDS = env.int("NOTIFICATION_EMAIL_WINDOW_SECONDS", default=600)
 NOTIFICATION_EMAIL_DAILY_CAP = env.int("NOTIFICATION_EMAIL_DAILY_CAP", default=20)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# Anniversaries and birthdays are greeted from this hour of each member's own morning.
+CELEBRATION_HOUR = env.int("CELEBRATION_HOUR", default=9)
+# Referrals: a sign-up counts for the referrer this many days after following their link;
+# a member is rewarded for at most this many referrals (the new members always are).
+REFERRAL_WINDOW_DAYS = env.int("REFERRAL_WINDOW_DAYS", default=30)
+REFERRAL_REWARD_CAP = env.int("REFERRAL_REWARD_CAP", default=10)
 # The mail provider signs its bounce and complaint reports (POST /email/events/) with this;
 # unset, the endpoint is off (operators can still use `manage.py record_email_event`).
 EMAIL_WEBHOOK_SECRET = env.str("EMAIL_WEBHOOK_SECRET", default="")
@@ -404,7 +410,10 @@ SPECTACULAR_SETTINGS = {
 # --- Internationalisation, static and media -------------------------------------------------
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
+# The community's time zone: its day (daily point caps), week and month (leaderboards).
+# Pages are shown in each member's own zone; this is only the default and the calendar.
+COMMUNITY_TIME_ZONE = env.str("COMMUNITY_TIME_ZONE", default="UTC")
+TIME_ZONE = COMMUNITY_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

@@ -16,6 +16,8 @@ def connect() -> None:
     _connect_events()
     _connect_home()
     _connect_loyalty()
+    _connect_leaderboards()
+    _connect_celebrations()
 
 
 def _connect_community_to_members() -> None:
@@ -125,3 +127,26 @@ def _connect_loyalty() -> None:
         register_kind(kind)
     hooks.register_target_resolver("badge", notifications.resolve_badges)
     hooks.register_target_resolver("tier", notifications.resolve_tiers)
+
+
+def _connect_leaderboards() -> None:
+    from community.leaderboards import post_topics
+    from events.leaderboards import event_topics
+    from members import hooks
+
+    # Per-topic leaderboards: points about a post count on its thread's topics, points
+    # about an event on the event's.
+    hooks.register_subject_topics("post", post_topics)
+    hooks.register_subject_topics("event", event_topics)
+
+
+def _connect_celebrations() -> None:
+    from members import hooks
+    from members.celebrations import services
+
+    # Anniversary and birthday greetings in the inbox: the member's own celebration rows.
+    hooks.register_target_resolver(
+        "celebration",
+        services.resolve_celebrations,
+        batch=services.resolve_celebrations_for_members,
+    )

@@ -51,6 +51,7 @@ QUIET_TABLES = frozenset(
         "core_delivery_attachments",
         "authtoken_token",
         "django_admin_log",
+        "members_membersighting",
     }
 )
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)

@@ -35,4 +35,5 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # stubs pin the bas
 
 
 # Loyalty's models (rules, badges, tiers, the ledger and what derives from it).
-import members.loyalty.admin  # noqa: E402, F401  # registers them
+import members.loyalty.admin  # noqa: E402  # registers them
+import members.referrals.admin  # noqa: E402, F401  # registers the referral review admin

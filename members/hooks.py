@@ -208,3 +208,24 @@ def register_scope_muter(prefix: str, muter: ScopeMuter) -> None:
 def scope_muter(scope: str) -> ScopeMuter | None:
     """The muter of a scope ("thread:12" -> the "thread" muter), or None."""
     return _registry.scope_muters.get(scope.partition(":")[0]) if scope else None
+
+
+class SubjectTopics(Protocol):
+    """Returns, for ids of one ledger subject type ("post", "event"), the ids of the topics
+    each is about (missing ids: none), in a fixed number of queries whatever the number of
+    ids: what the per-topic leaderboards credit points to."""
+
+    def __call__(self, ids: Sequence[int], /) -> dict[int, list[int]]: ...
+
+
+_subject_topics: dict[str, SubjectTopics] = {}
+
+
+def register_subject_topics(subject_type: str, resolver: SubjectTopics) -> None:
+    """Let ledger entries about `subject_type` count on the topics' leaderboards."""
+    _subject_topics[subject_type] = resolver
+
+
+def subject_topics(subject_type: str) -> SubjectTopics | None:
+    """The topic resolver of a ledger subject type, or None when no app registered one."""
+    return _subject_topics.get(subject_type)

@@ -441,6 +441,10 @@ class UnsubscribeFeedback(models.Model):
         return f"{self.member_id}: {self.kind} {self.choice}"
 
 
-# The loyalty models (ledger, rules, badges, tier history) live in members.loyalty.models;
-# importing it here registers them with the members app (at the end: they name User and Tier).
-import members.loyalty.models  # noqa: E402, F401  # imported for its models, see above
+# The loyalty models (ledger, rules, badges, tier history) live in members.loyalty.models,
+# the leaderboards' summaries and the referrals in their own packages; importing them here
+# registers them with the members app (at the end: they name User and Tier).
+import members.celebrations.models  # noqa: E402  # imported for its models, see above
+import members.leaderboards.models  # noqa: E402  # imported for its models, see above
+import members.loyalty.models  # noqa: E402  # imported for its models, see above
+import members.referrals.models  # noqa: E402, F401  # imported for its models, see above

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from celery import shared_task
 
+from members.celebrations.services import celebrate_members, sweep_due_celebrations
 from members.loyalty.tiers import run_nightly
 from members.notifications.digest import send_digests, sweep_due_digests
 from members.notifications.emails import (
     send_notification_emails,
     sweep_due_notification_emails,
+)
+from members.referrals.tasks import (  # noqa: F401  # imported so Celery registers them
+    activate_referral_task,
+    sweep_due_referral_activations_task,
 )
 
 
@@ -39,6 +44,20 @@ def send_digests_task(member_ids: list[int], period_start: str, now: str) -> int
     return send_digests(
         member_ids=member_ids, period_start=period_start, now=datetime.fromisoformat(now)
     )
+
+
+@shared_task
+def sweep_due_celebrations_task() -> int:
+    """Beat, every 15 minutes: hand members whose anniversary or birthday morning it is
+    (in their own time zone) to celebrate tasks."""
+    return sweep_due_celebrations()
+
+
+@shared_task
+def celebrate_task(member_ids: list[int], kind: str, on_date: str) -> int:
+    """Greet a chunk of members for their anniversary or birthday on their local date
+    `on_date` (ISO). Idempotent: once per member, kind and year."""
+    return celebrate_members(member_ids=member_ids, kind=kind, on_date=date.fromisoformat(on_date))
 
 
 @shared_task

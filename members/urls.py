@@ -1,13 +1,17 @@
 from django.urls import path
 
 from members import views
+from members.leaderboards.urls import urlpatterns as leaderboard_urls
 from members.loyalty import views as loyalty
 from members.notifications.urls import urlpatterns as notification_urls
+from members.referrals.urls import urlpatterns as referral_urls
 
 app_name = "members"
 
 urlpatterns = [
     *notification_urls,
+    *referral_urls,
+    *leaderboard_urls,
     path("members/", views.directory, name="directory"),
     path("u/<str:handle>/", views.profile_detail, name="profile"),
     path("welcome/", views.onboarding, name="onboarding"),

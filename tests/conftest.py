@@ -64,9 +64,18 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
         importlib.import_module("core.migrations.0004_seed_topics").seed(apps, None)
     from members.loyalty.models import PointRule
 
-    if not PointRule.objects.exists():
-        # Likewise the default point rules and badges.
+    # Likewise the default point rules and badges (a reused database may hold a flushed
+    # one: a transactional test empties the tables when it ends).
+    if not PointRule.objects.filter(verb="thread_started").exists():
         importlib.import_module("members.migrations.0007_seed_loyalty").seed(apps, None)
+    if not PointRule.objects.filter(verb="referral_joined").exists():
+        # The referred member's side of a referral (members.referrals).
+        importlib.import_module("members.migrations.0012_referrals").seed_welcome_rule(apps, None)
+    if not PointRule.objects.filter(verb="membership_anniversary").exists():
+        # Anniversaries' ledger entry (members.celebrations).
+        importlib.import_module("members.migrations.0014_celebrations").seed_anniversary_rule(
+            apps, None
+        )
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from core import page_cache
 from members.models import User
 from members.notifications.services import mark_scope_read
 from members.policies import ensure_not_suspended
+from members.referrals.models import Referral
+from members.referrals.services import note_community_act
 
 #: Views are counted in the cache and written to the thread once this many pile up.
 VIEW_FLUSH_EVERY = 10
@@ -38,7 +40,7 @@ def _reactable_post(member: User, post_id: int) -> Post:
     post = (
         policies.visible_posts(member)
         .select_related("thread")
-        .only("id", "author_id", "is_deleted", "thread__id", "thread__category_id")
+        .only("id", "number", "author_id", "is_deleted", "thread__id", "thread__category_id")
         .get(pk=post_id)
     )
     if post.author_id == member.pk:
@@ -76,6 +78,9 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
                 )
     except IntegrityError:
         return False
+    if kind == Reaction.Kind.LIKE and post.number > 1 and post.author_id is not None:
+        # A reply someone else liked activates the author's referral (issue 9, item 7).
+        note_community_act(member_id=post.author_id, act=Referral.Act.REPLY_LIKED)
     return True
 
 

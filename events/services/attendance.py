@@ -15,6 +15,8 @@ from members.loyalty import ledger
 from members.loyalty.models import Verb
 from members.models import User
 from members.policies import ensure_not_suspended
+from members.referrals.models import Referral
+from members.referrals.services import note_community_act
 
 MAX_COMMENT_LENGTH = 1000
 
@@ -84,7 +86,8 @@ def set_attendance(
         registration.status = Registration.Status.ATTENDED
         registration.attended_at = now
         registration.save(update_fields=["status", "attended_at"])
-        _credit_attendance(registration)
+        if _credit_attendance(registration):
+            note_community_act(member_id=registration.member_id, act=Referral.Act.EVENT_ATTENDED)
     elif not attended and registration.status == Registration.Status.ATTENDED:
         registration.status = Registration.Status.CONFIRMED
         registration.attended_at = None
@@ -118,7 +121,8 @@ def check_in_with_code(*, event_id: int, member: User, code: str) -> Registratio
     registration.status = Registration.Status.ATTENDED
     registration.attended_at = now
     registration.save(update_fields=["status", "attended_at"])
-    _credit_attendance(registration)
+    if _credit_attendance(registration):  # an event attended activates a referral
+        note_community_act(member_id=registration.member_id, act=Referral.Act.EVENT_ATTENDED)
     return registration
 
 

@@ -1,12 +1,21 @@
 from django.urls import path
 
 from members.api import views
+from members.leaderboards import api as leaderboards
 from members.loyalty import api as loyalty
 from members.notifications import api as notifications
+from members.referrals import api as referrals
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
     path("me/avatar/", views.MeAvatarApi.as_view(), name="me-avatar"),
+    path("me/referrals/", referrals.MyReferralsApi.as_view(), name="me-referrals"),
+    path(
+        "leaderboards/topics/<slug:slug>/",
+        leaderboards.TopicLeaderboardApi.as_view(),
+        name="leaderboard-topic",
+    ),
+    path("leaderboards/<str:board>/", leaderboards.LeaderboardApi.as_view(), name="leaderboard"),
     path(
         "me/notification-preferences/",
         notifications.NotificationPreferencesApi.as_view(),

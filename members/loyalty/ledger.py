@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
+from members.leaderboards import standings
 from members.loyalty import badges, periods, tiers
 from members.loyalty.models import Activity, MemberPoints, MemberVerbTotal, PointRule
 from members.models import User
@@ -131,6 +132,7 @@ def record(
     except IntegrityError:  # the same key, recorded for another member meanwhile
         return Activity.objects.get(key=key)
     _move_summaries(member_id=member_id, verb=verb, points=awarded, count=1)
+    standings.move(activity)  # the leaderboards' period and topic rows
     _changed(state)
     return activity
 
@@ -158,6 +160,7 @@ def _reverse_locked(original: Activity, *, reason: str, actor_id: int | None) ->
     _move_summaries(
         member_id=original.member_id, verb=original.verb, points=reversal.points, count=-1
     )
+    standings.move(reversal)
     return reversal
 
 

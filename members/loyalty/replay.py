@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from members.leaderboards import standings
 from members.loyalty import badges, periods
 from members.loyalty.models import (
     Activity,
@@ -191,6 +192,7 @@ def replay(*, progress: Progress | None = None, now: datetime | None = None) -> 
     now = now or periods.now()
     _lock_summaries()
     verb_totals = _rebuild_totals()
+    standings.rebuild()  # the leaderboards' period and topic rows
     states = _fold_history()
     members = _rebuild_points(states, progress)
     tier_changes = _rebuild_tiers(states, now)

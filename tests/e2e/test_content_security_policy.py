@@ -30,6 +30,7 @@ from tests.core.factories import DeliveryFactory
 from tests.events.factories import EventFactory, ProposalFactory
 from tests.members.factories import UserFactory
 from tests.members.images import jpeg_with_gps
+from tests.members.referrals.factories import ReferralLinkFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,6 +94,7 @@ def forum(settings):
     ProposalFactory(title="A masterclass on conference talks")
     flag_post(member=member, post_id=thread.posts.get(number=1).pk, reason="other", text="Odd")
     set_thread_state(moderator=staff, thread_id=thread.pk, is_pinned=True, reason="Useful")
+    ReferralLinkFactory(member=author, code="authorcode")
     notify(
         recipients=[member.pk],
         kind="mention",
@@ -137,6 +139,7 @@ def visitor_pages(forum) -> list[tuple[str, int]]:
         ("/events/", 200),
         ("/events/past/", 200),
         ("/events/proposals/", 200),
+        ("/join/authorcode/", 200),
         (forum["event"], 200),
         (forum["unsubscribe"], 200),
         ("/badges/", 200),
@@ -169,6 +172,11 @@ def member_pages(forum) -> list[tuple[str, int]]:
         ("/settings/privacy/", 200),
         ("/settings/privacy/delete/", 200),
         ("/settings/api-token/", 200),
+        ("/settings/referrals/", 200),
+        ("/leaderboards/", 200),
+        ("/leaderboards/helpers/", 200),
+        ("/leaderboards/topics/python/", 200),
+        ("/join/authorcode/", 200),
         ("/accounts/email/", 200),
         ("/accounts/password/change/", 200),
         ("/accounts/logout/", 200),

@@ -1,0 +1,184 @@
+"""Keeping the leaderboard summaries in step with the ledger, and rebuilding them from it.
+
+`move` is called by the ledger for every entry it writes (a reversal included: it carries
+the original's `credited_at`, so it comes off the period the points went to), with the
+member's ledger lock held, so a member's rows are never moved by two writers at once.
+`rebuild` recomputes every row from the ledger: what the live rows must equal.
+
+Periods are calendar periods in the community's time zone (settings.COMMUNITY_TIME_ZONE,
+Django's default zone): the week from Monday, the month from the 1st. Topics are those of
+the entry's subject (a thread's, an event's) at the time its points are counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from members import hooks
+from members.leaderboards.models import MemberPeriodPoints, MemberTopicPoints
+from members.loyalty import periods
+from members.loyalty.models import Activity
+
+#: The one "period" of the all-time board.
+ALL_TIME_START = date(2000, 1, 1)
+#: Rows written per INSERT when rebuilding.
+BATCH = 5000
+
+Period = MemberPeriodPoints.Period
+
+
+def period_starts(at: datetime) -> list[tuple[str, date]]:
+    """The (period, first day) of every board a moment counts on."""
+    return [
+        (Period.WEEK, periods.week_start(at).date()),
+        (Period.MONTH, periods.month_start(at).date()),
+        (Period.ALL, ALL_TIME_START),
+    ]
+
+
+def current_start(period: str, *, now: datetime | None = None) -> date:
+    """The first day of the current `period` (the community's calendar)."""
+    return dict(period_starts(now or periods.now()))[period]
+
+
+def _topics_of(subject_type: str, subject_ids: Iterable[int]) -> dict[int, list[int]]:
+    resolver = hooks.subject_topics(subject_type)
+    ids = list(subject_ids)
+    if resolver is None or not ids:
+        return {}
+    return resolver(ids)
+
+
+def move(activity: Activity) -> None:
+    """Add one ledger entry's points to the member's period and topic rows (the member's
+    ledger lock held). An entry worth nothing moves nothing. One UPDATE per kind of row;
+    an INSERT only for a period or topic the member had no row for yet."""
+    if activity.points == 0:
+        return
+    member_id = activity.member_id
+    keys = period_starts(activity.credited_at)
+    same_periods = Q()
+    for period, starts_on in keys:
+        same_periods |= Q(period=period, starts_on=starts_on)
+    rows = MemberPeriodPoints.objects.filter(same_periods, member_id=member_id)
+    if rows.update(points=F("points") + activity.points) < len(keys):
+        have = set(rows.values_list("period", "starts_on"))
+        MemberPeriodPoints.objects.bulk_create(
+            MemberPeriodPoints(
+                member_id=member_id, period=period, starts_on=starts_on, points=activity.points
+            )
+            for period, starts_on in keys
+            if (period, starts_on) not in have
+        )
+    if activity.subject_id is None:
+        return
+    topic_ids = _topics_of(activity.subject_type, [activity.subject_id]).get(
+        activity.subject_id, []
+    )
+    if not topic_ids:
+        return
+    topic_rows = MemberTopicPoints.objects.filter(member_id=member_id, topic_id__in=topic_ids)
+    if topic_rows.update(points=F("points") + activity.points) < len(set(topic_ids)):
+        have_topics = set(topic_rows.values_list("topic_id", flat=True))
+        MemberTopicPoints.objects.bulk_create(
+            MemberTopicPoints(member_id=member_id, topic_id=topic_id, points=activity.points)
+            for topic_id in sorted(set(topic_ids) - have_topics)
+        )
+
+
+def _period_rows() -> Iterable[MemberPeriodPoints]:
+    zone = timezone.get_default_timezone()
+    counted = Activity.objects.exclude(points=0)
+    for period, trunc in ((Period.WEEK, TruncWeek), (Period.MONTH, TruncMonth)):
+        groups = (
+            counted.annotate(start=trunc("credited_at", tzinfo=zone))
+            .values("member_id", "start")
+            .annotate(total=Sum("points"))
+            .values_list("member_id", "start", "total")
+            .order_by()
+        )
+        for member_id, start, total in groups.iterator(chunk_size=BATCH):
+            starts_on = (
+                timezone.localtime(start, zone).date() if isinstance(start, datetime) else start
+            )
+            yield MemberPeriodPoints(
+                member_id=member_id, period=period, starts_on=starts_on, points=total
+            )
+    totals = (
+        counted.values("member_id")
+        .annotate(total=Sum("points"))
+        .values_list("member_id", "total")
+        .order_by()
+    )
+    for member_id, total in totals.iterator(chunk_size=BATCH):
+        yield MemberPeriodPoints(
+            member_id=member_id, period=Period.ALL, starts_on=ALL_TIME_START, points=total
+        )
+
+
+def _topic_rows() -> list[MemberTopicPoints]:
+    by_subject = (
+        Activity.objects.exclude(points=0)
+        .exclude(subject_id=None)
+        .values("subject_type", "subject_id", "member_id")
+        .annotate(total=Sum("points"))
+        .values_list("subject_type", "subject_id", "member_id", "total")
+        .order_by("subject_type", "subject_id")
+    )
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    pending: list[tuple[str, int, int, int]] = []
+
+    def flush() -> None:
+        by_type: dict[str, set[int]] = defaultdict(set)
+        for subject_type, subject_id, _, _ in pending:
+            by_type[subject_type].add(subject_id)
+        topics = {kind: _topics_of(kind, ids) for kind, ids in by_type.items()}
+        for subject_type, subject_id, member_id, total in pending:
+            for topic_id in topics[subject_type].get(subject_id, []):
+                totals[(member_id, topic_id)] += total
+        pending.clear()
+
+    for subject_type, subject_id, member_id, total in by_subject.iterator(chunk_size=BATCH):
+        if subject_id is not None:
+            pending.append((subject_type, subject_id, member_id, int(total)))
+        if len(pending) >= BATCH:
+            flush()
+    flush()
+    return [
+        MemberTopicPoints(member_id=member_id, topic_id=topic_id, points=points)
+        for (member_id, topic_id), points in sorted(totals.items())
+    ]
+
+
+def _insert(model: type[MemberPeriodPoints] | type[MemberTopicPoints], rows: Iterable) -> int:  # type: ignore[type-arg]  # either row model
+    written = 0
+    batch: list = []  # type: ignore[type-arg]  # rows of `model`
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+        written += len(batch)
+    return written
+
+
+@transaction.atomic
+def rebuild() -> tuple[int, int]:
+    """Recompute every leaderboard row from the ledger (what the live rows must equal).
+    Returns how many period and topic rows it wrote. Run it with ledger writes paused (the
+    rebuild_loyalty replay does), or a write during it may be counted twice."""
+    MemberPeriodPoints.objects.all().delete()
+    MemberTopicPoints.objects.all().delete()
+    period_count = _insert(MemberPeriodPoints, _period_rows())
+    topic_count = _insert(MemberTopicPoints, _topic_rows())
+    return period_count, topic_count
