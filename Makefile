@@ -54,7 +54,7 @@ migrations-check: venv ## fail if models changed without a migration
 demo: migrate ## load the demo community (idempotent)
 	$(LOCAL) $(MANAGE) seed_demo
 
-run: runtime ## serve http://127.0.0.1:$(PORT) with demo data, a worker and beat (PORT=8010, DEV=1 for tracebacks)
+run: runtime ## serve http://127.0.0.1:8000 with demo data, a worker and beat (PORT=8010: another port; DEV=1: tracebacks)
 	@$(LOCAL) $(MANAGE) runhearth 127.0.0.1:$(PORT) --check-port
 	@$(MAKE) --no-print-directory demo
 	$(LOCAL) $(MANAGE) runhearth 127.0.0.1:$(PORT)

@@ -82,6 +82,10 @@ def extra_pages() -> list[Page]:
         Page("api_threads", "API: threads", "/api/v1/threads/"),
         Page("api_members", "API: members", "/api/v1/members/"),
         Page("m_inbox", "Notifications", "/notifications/", member=True),
+        # Signed in, search is rendered for every request (a visitor's repeated search is
+        # served from the page cache): this row is what a new query costs.
+        Page("m_search_common", "Search 'deploy'", "/forum/search/?q=deploy", member=True),
+        Page("m_search_rare", "Search 'quokka'", "/forum/search/?q=quokka", member=True),
     ]
 
 
@@ -145,7 +149,7 @@ def judge(measure: Measure, floor: Measure) -> None:
         measure.misses.append(f"requests/s {measure.rps_ratio}x below the floor's (max {RATIO}x)")
     if measure.p95_ratio > RATIO:
         measure.misses.append(f"p95 {measure.p95_ratio}x the floor's (max {RATIO}x)")
-    if measure.key == "search_common" and measure.c1["p95_ms"] > SEARCH_P95_MS:
+    if measure.key in {"search_common", "m_search_common"} and measure.c1["p95_ms"] > SEARCH_P95_MS:
         measure.misses.append(f"common-word search p95 {measure.c1['p95_ms']} ms (max 50)")
     if measure.queries > MAX_QUERIES:
         measure.misses.append(f"{measure.queries} SQL queries (max {MAX_QUERIES})")
@@ -203,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         "api_threads",
         "api_members",
         "m_inbox",
+        "m_search_common",
+        "m_search_rare",
     ]
     pages = [by_key["floor"], *(by_key[k] for k in wanted if k in by_key and k != "floor")]
     cookie = member_session(community.member_id)

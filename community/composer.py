@@ -22,6 +22,7 @@ from community.services import images, posting
 from core.exceptions import DomainError
 from core.params import text_param
 from members.models import User
+from members.policies import suspension_notice
 from members.selectors import list_mentionable_members
 
 JsonView = Callable[[HttpRequest], HttpResponse]
@@ -75,6 +76,8 @@ def _writer(view: Callable[[HttpRequest, User], HttpResponse]) -> JsonView:
         user = request.user
         if not isinstance(user, User) or not user.is_active:
             return JsonResponse({"detail": "Sign in to write."}, status=401)
+        if user.is_suspended:
+            return JsonResponse({"detail": suspension_notice(user)}, status=403)
         if not policies.can_post(user):
             return JsonResponse({"detail": "Verify your email address to write."}, status=403)
         return view(request, user)

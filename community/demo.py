@@ -293,3 +293,71 @@ def seed_forum(progress: Callable[[int], object] = lambda _: None) -> int:
 
 def demo_count() -> int:
     return len(_items())
+
+
+#: A domain the demo's staff keep out: the demo's held post links to it.
+DEMO_BLOCKED_DOMAIN = "cheap-followers.example"
+DEMO_HELD_TEXT = "Grow your channel overnight: https://cheap-followers.example/offer"
+DEMO_FLAGS = [  # (post number in the n-th help thread, reason, text)
+    (0, "spam", ""),
+    (0, "off_topic", ""),
+    (1, "abusive", ""),
+    (2, "other", "Reads like an advert for a paid course."),
+]
+
+
+def seed_moderation() -> dict[str, int]:
+    """A moderator per category, flags in the queue, a held post and a suspended member.
+    Idempotent: what exists already is left as it is. Returns what it added."""
+    from community.exceptions import AlreadyFlaggedError
+    from community.models import BlockedDomain, CategoryModerator
+    from community.services import flags, moderation, roles
+
+    staff = User.objects.filter(is_staff=True).order_by("pk").first()
+    members = list(
+        User.objects.filter(is_active=True, is_staff=False, has_verified_email=True)
+        .exclude(email="member@hearth.test")
+        .order_by("pk")[:40]
+    )
+    if staff is None or len(members) < 12:
+        return {}
+    added = {"moderators": 0, "flags": 0, "held": 0, "suspended": 0}
+    for index, category in enumerate(Category.objects.order_by("position", "name")):
+        if not CategoryModerator.objects.filter(category=category).exists():
+            added["moderators"] += roles.appoint_moderator(
+                actor=staff, member_id=members[index % 6].pk, category_id=category.pk
+            )
+    replies = list(
+        Post.objects.filter(
+            thread__category__slug="help", number__gt=1, is_deleted=False, status="published"
+        ).order_by("thread_id", "number")[:3]
+    )
+    for (which, reason, text), flagger in zip(DEMO_FLAGS, members[20:], strict=False):
+        if which >= len(replies) or replies[which].author_id == flagger.pk:
+            continue
+        try:
+            flags.flag_post(member=flagger, post_id=replies[which].pk, reason=reason, text=text)
+            added["flags"] += 1
+        except AlreadyFlaggedError:
+            pass
+    BlockedDomain.objects.get_or_create(
+        domain=DEMO_BLOCKED_DOMAIN, defaults={"note": "Sells fake followers"}
+    )
+    if replies and not Post.objects.filter(source=DEMO_HELD_TEXT).exists():
+        held = posting.reply(
+            author=members[30], thread_id=replies[0].thread_id, body=DEMO_HELD_TEXT
+        )
+        # Written as the thread's last activity (held posts do not move it): times agree.
+        last = Thread.objects.values_list("last_activity_at", flat=True).get(pk=held.thread_id)
+        Post.objects.filter(pk=held.pk).update(created_at=last)
+        added["held"] += 1
+    suspended = members[31]
+    if not suspended.is_suspended:
+        moderation.suspend_member(
+            moderator=staff,
+            member_id=suspended.pk,
+            reason="Posted the same advert in five threads",
+            until=timezone.now() + timedelta(days=7),
+        )
+        added["suspended"] += 1
+    return added

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from community.models import Category, CategoryModerator, Post, Thread
 from members.models import User
-from members.policies import Viewer, is_member
+from members.policies import Viewer, is_member, is_suspended
 from members.policies import is_moderator as is_forum_moderator
 
 
@@ -152,8 +152,9 @@ def moderation_scope(viewer: Viewer, prefix: str = "") -> Q:
 
 
 def can_post(viewer: Viewer) -> bool:
-    """Only members (signed in, active, email verified) write in the forum."""
-    return is_member(viewer)
+    """Only members (signed in, active, email verified) who are not suspended write in the
+    forum."""
+    return is_member(viewer) and not is_suspended(viewer)
 
 
 def can_reply(viewer: Viewer, thread: Thread) -> bool:

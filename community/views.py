@@ -28,6 +28,10 @@ from core.ratelimit import check_request_rate
 from members.models import User
 
 NEW_THREAD_DRAFT = "new-thread"
+HELD_MESSAGE = (
+    "Your post is pending review: a moderator will look at it soon. Until then only you and "
+    "the moderators see it."
+)
 
 
 def _member(request: HttpRequest) -> User:
@@ -115,7 +119,10 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, "Your thread is up.")
+            if thread.is_held:
+                messages.info(request, HELD_MESSAGE)
+            else:
+                messages.success(request, "Your thread is up.")
             return redirect(_with_query(thread_url(thread), f"posted={NEW_THREAD_DRAFT}"))
     return _composer_page(
         request,
@@ -216,6 +223,8 @@ def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_error("body" if error.field in (None, "body") else None, error.message)
         else:
+            if post.status == post.Status.HELD:
+                messages.info(request, HELD_MESSAGE)
             url = thread_url(screen.thread, page=page_of_post(post.number))
             query = f"posted={_reply_draft_key(thread_id)}"
             return redirect(_with_query(url, query, f"#post-{post.number}"))

@@ -4,11 +4,19 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from core import views as core_views
+from members.views import ConfirmEmailView
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # allauth's confirmation page, confirming without the extra click in the browser that
+    # signed up (members.views.ConfirmEmailView says why only there).
+    re_path(
+        r"^accounts/confirm-email/(?P<key>[-:\w]+)/$",
+        ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -22,14 +22,16 @@ def connect() -> None:
 
 def _connect_community_to_members() -> None:
     from community import selectors
+    from community.selectors.moderation import profile_moderation
     from community.services.engagement import forget_reactions_of
     from members import hooks
 
     # Account deletion: take the member's reactions off the posts' counters.
     hooks.register_deletion_step("community.reactions", forget_reactions_of)
-    # Data export: the member's threads and posts.
+    # Data export: the member's threads, posts and the images they uploaded into posts.
     hooks.register_export_section("threads", selectors.export_threads)
     hooks.register_export_section("posts", selectors.export_posts)
+    hooks.register_export_section("images", selectors.export_images)
     # Profile page: recent threads and replies, as the viewer may see them.
     hooks.register_profile_section(
         hooks.ProfileSection(
@@ -40,6 +42,10 @@ def _connect_community_to_members() -> None:
         hooks.ProfileSection(
             "recent_posts", "community/_profile_posts.html", selectors.recent_posts_by
         )
+    )
+    # Flag a profile; forum-wide moderators warn, suspend and lift suspensions from it.
+    hooks.register_profile_section(
+        hooks.ProfileSection("moderation", "community/_profile_moderation.html", profile_moderation)
     )
 
 

@@ -187,6 +187,6 @@ def get_api_reference() -> ApiReference:
     """The reference for Hearth's own API (built once per process)."""
     from drf_spectacular.generators import SchemaGenerator
 
-    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
-    schema = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
+    generator = SchemaGenerator()  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
+    schema = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
     return build_reference(schema)

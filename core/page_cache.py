@@ -187,6 +187,7 @@ def _key(request: HttpRequest) -> str:
         (
             generation(),
             str(minute),
+            request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),

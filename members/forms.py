@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from core.models import Topic
-from members.models import PROFILE_FIELDS, ContentGoal, SkillLevel, User
+from members.models import GOAL_TOPICS, PROFILE_FIELDS, ContentGoal, SkillLevel, User
 from members.validators import available_time_zones, validate_birthday
 
 
@@ -82,8 +82,9 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg
 
 
 def _topic_field() -> TopicChoiceField:
+    # The crafts (video, talks, newsletters…) are asked once, as content goals.
     return TopicChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.exclude(slug__in=GOAL_TOPICS.values()),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -110,6 +111,20 @@ def _time_zone_field() -> forms.ChoiceField:
 
 
 class OnboardingForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=80,
+        required=False,
+        label="Your name, as others see it",
+        help_text="Leave it empty and people see your @handle.",
+    )
+    avatar = forms.FileField(
+        required=False,
+        label="A picture of you",
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. We crop it to a square. Optional.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
     skill_level = forms.ChoiceField(
         choices=SkillLevel.choices,
         widget=forms.RadioSelect,

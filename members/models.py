@@ -111,6 +111,19 @@ class ContentGoal(models.TextChoices):
     PODCAST = "podcast", "Podcast"
 
 
+#: One vocabulary: a content goal and the topic of the same craft are one interest. Members
+#: say what they create as goals; the matching topics (which threads and events are tagged
+#: with) are followed in step (members.services), and profile forms offer only the rest.
+GOAL_TOPICS: dict[str, str] = {
+    ContentGoal.BLOG: "technical-writing",
+    ContentGoal.VIDEO: "video",
+    ContentGoal.TALKS: "public-speaking",
+    ContentGoal.NEWSLETTER: "newsletters",
+    ContentGoal.COURSE: "courses",
+    ContentGoal.OPEN_SOURCE: "open-source",
+}
+
+
 class ProfileVisibility(models.TextChoices):
     EVERYONE = "everyone", "Everyone, including visitors"
     MEMBERS = "members", "Signed-in members only"

@@ -19,7 +19,7 @@ from core.models import Topic
 from members.avatars import process_avatar
 from members.hooks import deletion_steps
 from members.mentions import render_with_mentions
-from members.models import PROFILE_FIELDS, ContentGoal, MemberGoal, User
+from members.models import GOAL_TOPICS, PROFILE_FIELDS, ContentGoal, MemberGoal, User
 from members.validators import validate_birthday
 
 ACTIVITY_RESOLUTION = timedelta(minutes=5)
@@ -63,11 +63,35 @@ def update_profile(
     update_fields = [*fields, "bio_html"] if "bio" in fields else list(fields)
     if update_fields:
         member.save(update_fields=update_fields)
-    if topics is not None:
-        member.topics.set(topics)
-    if goals is not None:
-        set_goals(member=member, goals=goals)
+    if topics is not None or goals is not None:
+        _set_interests(member=member, topics=topics, goals=goals)
     return member
+
+
+def _set_interests(
+    *, member: User, topics: Iterable[Topic] | None, goals: Iterable[str] | None
+) -> None:
+    """Topics and content goals as one vocabulary: what a member creates is a content goal,
+    and following the craft's topic (GOAL_TOPICS: "Videos" and the topic "Video") is kept
+    in step with it. A craft topic given among `topics` becomes its goal; the goals decide
+    the craft topics followed. None leaves that side as it is."""
+    craft = {slug: goal for goal, slug in GOAL_TOPICS.items()}
+    chosen = list(topics) if topics is not None else None
+    wanted_goals = (
+        set(goals) if goals is not None else set(member.goals.values_list("goal", flat=True))
+    )
+    if chosen is not None:
+        wanted_goals |= {craft[topic.slug] for topic in chosen if topic.slug in craft}
+    set_goals(member=member, goals=wanted_goals)
+    subjects = (
+        [topic for topic in chosen if topic.slug not in craft]
+        if chosen is not None
+        else list(member.topics.exclude(slug__in=craft))
+    )
+    crafts = Topic.objects.filter(
+        slug__in=[GOAL_TOPICS[g] for g in wanted_goals if g in GOAL_TOPICS]
+    )
+    member.topics.set([*subjects, *crafts])
 
 
 def set_goals(*, member: User, goals: Iterable[str]) -> None:
@@ -92,14 +116,21 @@ def complete_onboarding(
     topics: Iterable[Topic],
     goals: Iterable[str],
     time_zone: str,
+    display_name: str | None = None,
+    avatar: IO[bytes] | None = None,
+    avatar_size: int | None = None,
 ) -> User:
-    """Record the onboarding answers; the member is not asked again."""
-    update_profile(
-        member=member,
-        fields={"skill_level": skill_level, "time_zone": time_zone},
-        topics=topics,
-        goals=goals,
-    )
+    """Record the onboarding answers; the member is not asked again. A display name and an
+    avatar are optional (None: left as they are; a blank name shows the handle).
+
+    Raises AvatarError for an avatar that is not a usable image: then nothing is saved.
+    """
+    fields: dict[str, Any] = {"skill_level": skill_level, "time_zone": time_zone}
+    if display_name is not None:
+        fields["display_name"] = display_name
+    update_profile(member=member, fields=fields, topics=topics, goals=goals)
+    if avatar is not None:
+        set_avatar(member=member, upload=avatar, size=avatar_size)
     return skip_onboarding(member=member)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/", views.directory, name="directory"),
     path("u/<str:handle>/", views.profile_detail, name="profile"),
     path("welcome/", views.onboarding, name="onboarding"),
+    path("welcome/resend-link/", views.resend_confirmation, name="resend-confirmation"),
     path("settings/profile/", views.profile_edit, name="profile-edit"),
     path("settings/avatar/", views.avatar_update, name="avatar"),
     path("settings/notifications/", views.notification_settings, name="notification-settings"),

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
+from allauth.account import views as allauth_views
 from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
+from allauth.account.stages import EmailVerificationStage, LoginStageController
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.http import page_param
+from core.models import Delivery
 from core.page_cache import visitor_cacheable
 from core.params import text_param
 from members import selectors, services
@@ -95,6 +99,62 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "members/directory.html", context)
 
 
+def _waiting_verification(request: HttpRequest) -> EmailVerificationStage | None:
+    """The "verify your email" step of the sign-up (or sign-in) this browser started, which
+    allauth keeps in the session, if one is waiting."""
+    stage = LoginStageController.enter(request, EmailVerificationStage.key)
+    return stage if isinstance(stage, EmailVerificationStage) else None
+
+
+class ConfirmEmailView(allauth_views.ConfirmEmailView):  # type: ignore[misc]  # allauth ships no types
+    """allauth's confirmation page, confirming at once (no extra click) when the link is
+    opened in the browser that signed up, the one holding the waiting sign-in.
+
+    Elsewhere the page still asks for the click: ACCOUNT_CONFIRM_EMAIL_ON_GET stays off
+    because mail scanners (Safe Links and the like) fetch every link in an email, and a GET
+    that confirms would let a scanner confirm an address its owner never signed up with.
+    A scanner never holds the sign-up's session, so this shortcut cannot be taken by one.
+    """
+
+    def get(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        stage = _waiting_verification(self.request)
+        login = stage.login if stage is not None else None
+        if login is not None and login.user is not None:
+            try:
+                confirmation = self.get_object()
+            except Http404:
+                confirmation = None
+            if confirmation is not None and confirmation.email_address.user_id == login.user.pk:
+                return super().post(*args, **kwargs)  # type: ignore[no-any-return]  # allauth ships no types
+        return super().get(*args, **kwargs)  # type: ignore[no-any-return]  # allauth ships no types
+
+
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    """Send the confirmation link again to the address of the sign-up (or sign-in) waiting
+    in this session for it, by running allauth's own verification step again: its
+    "confirm_email" rate limit (ACCOUNT_RATE_LIMITS) decides whether a new email goes out,
+    and its message says so. Without a waiting sign-in (the session ended), signing in
+    sends a new link."""
+    stage = _waiting_verification(request)
+    user = stage.login.user if stage is not None else None
+    if stage is None or user is None:
+        messages.info(request, "Sign in with your email and password: we send a new link then.")
+        return redirect("account_login")
+    links = Delivery.objects.filter(
+        recipient_id=user.pk, kind__startswith="account.email_confirmation"
+    )
+    before = links.count()
+    stage.handle()
+    if links.count() == before:
+        messages.info(
+            request,
+            "We sent a link a moment ago. Give it a few minutes (and look in your spam "
+            "folder) before asking again.",
+        )
+    return redirect("account_email_verification_sent")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
@@ -106,28 +166,43 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             services.skip_onboarding(member=member)
             messages.info(request, "No problem: you can fill in your profile any time in Settings.")
             return redirect(next_url)
-        form = OnboardingForm(request.POST)
+        form = OnboardingForm(request.POST, request.FILES)
         if form.is_valid():
-            services.complete_onboarding(
-                member=member,
-                skill_level=form.cleaned_data["skill_level"],
-                topics=form.cleaned_data["topics"],
-                goals=form.cleaned_data["goals"],
-                time_zone=form.cleaned_data["time_zone"],
-            )
-            messages.success(request, "Welcome aboard! Your feed now follows your topics.")
-            return redirect(next_url)
+            avatar = form.cleaned_data["avatar"]
+            try:
+                services.complete_onboarding(
+                    member=member,
+                    skill_level=form.cleaned_data["skill_level"],
+                    topics=form.cleaned_data["topics"],
+                    goals=form.cleaned_data["goals"],
+                    time_zone=form.cleaned_data["time_zone"],
+                    display_name=form.cleaned_data["display_name"],
+                    avatar=avatar,
+                    avatar_size=avatar.size if avatar else None,
+                )
+            except DomainError as error:
+                member.refresh_from_db()  # the answers were not saved: show the stored name
+                form.add_error("avatar", error.message)
+            else:
+                messages.success(request, "Welcome aboard! Your feed now follows your topics.")
+                return redirect(next_url)
     else:
         form = OnboardingForm(
             browser_default=member.onboarded_at is None and member.time_zone == "UTC",
             initial={
+                "display_name": member.display_name,
                 "skill_level": member.skill_level,
                 "time_zone": member.time_zone,
                 "topics": list(member.topics.values_list("slug", flat=True)),
                 "goals": list(member.goals.values_list("goal", flat=True)),
             },
         )
-    return render(request, "members/onboarding.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "members/onboarding.html",
+        {"form": form, "next": next_url},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

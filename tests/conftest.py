@@ -171,6 +171,12 @@ def staff():
 
 @pytest.fixture
 def suspended():
-    """A suspended member. Today the only suspension is a deactivated account
-    (is_active=False); moderation will add timed suspensions, and this persona with them."""
-    return UserFactory(handle="suspended", email="suspended@example.com", inactive=True)
+    """A member suspended for a week ("Spamming links"): reads, but cannot post, react,
+    flag, register, ask or vote. The suspension ends by itself when its time passes."""
+    return UserFactory(handle="suspended", email="suspended@example.com", suspended=True)
+
+
+@pytest.fixture
+def deactivated():
+    """A deactivated account (is_active=False): signed out everywhere, its token refused."""
+    return UserFactory(handle="deactivated", email="deactivated@example.com", inactive=True)

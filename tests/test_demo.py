@@ -19,8 +19,9 @@ def test_demo_data_makes_a_believable_community_and_is_idempotent(capsys):
     call_command("seed_demo")
 
     # The demo is seeded (random.Random(2026)), so every number below is fixed. Five event
-    # discussions join the sixty forum threads; the past AMA's recap is a reply.
-    assert counts == (50, 65, 154)
+    # discussions join the sixty forum threads; the past AMA's recap is a reply; one reply
+    # is held for review (moderation's demo).
+    assert counts == (50, 65, 155)
     assert (User.objects.count(), Thread.objects.count(), Post.objects.count()) == counts
     assert EmailAddress.objects.filter(verified=True).count() == 50
     assert User.objects.filter(is_staff=True).count() == 1
@@ -66,7 +67,7 @@ def test_demo_members_are_unequally_active():
         User.objects.annotate(n=Count("posts")).values_list("n", flat=True), reverse=True
     )
     # A few write most, many now and then, a third only read.
-    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 18, 3, 25)
+    assert (posts[0], posts[1], posts[10], posts.count(0)) == (35, 18, 3, 24)
 
 
 def test_demo_events_show_every_state_of_an_event():
@@ -104,6 +105,22 @@ def test_demo_events_show_every_state_of_an_event():
     assert (proposal.status, proposal.pledge_count, proposal.options.count()) == ("open", 9, 3)
     # Seeding sends nobody an email about events.
     assert Delivery.objects.filter(kind__startswith="member:event").count() == 0
+
+
+def test_demo_moderation_has_moderators_flags_a_held_post_and_a_suspension():
+    from community.models import CategoryModerator, Flag, ModerationAction
+
+    call_command("seed_demo")
+
+    assert CategoryModerator.objects.values("category").distinct().count() == (
+        Category.objects.count()
+    )
+    assert Flag.objects.filter(status="open").count() == 4
+    assert list(Post.objects.filter(status="held").values_list("status_reason", flat=True)) == [
+        "links to cheap-followers.example, a blocked domain"
+    ]
+    assert User.objects.filter(suspended_until__gt=timezone.now()).count() == 1
+    assert ModerationAction.objects.filter(action="suspend").count() == 1
 
 
 def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():

@@ -150,6 +150,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
             "html",
             "source",
             "is_deleted",
+            "status",
             "created_at",
             "edited_at",
             "edit_count",
@@ -157,6 +158,12 @@ class PostSerializer(serializers.ModelSerializer[Post]):
             "my_reactions",
         )
         read_only_fields = fields
+        extra_kwargs = {  # DRF reads it off the Meta class
+            "status": {
+                "help_text": "published; held (pending review) or hidden (after flags or by a "
+                "moderator): only its author and moderators see those."
+            }
+        }
 
     def get_html(self, post: Post) -> str | None:
         return None if post.is_deleted else post.html

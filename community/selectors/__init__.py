@@ -31,6 +31,7 @@ from community.selectors.composer import (
 from community.selectors.feeds import ForYouScreen, Recommendation, for_you, get_for_you_screen
 from community.selectors.filters import ThreadFilters, apply_thread_filters
 from community.selectors.profiles import (
+    export_images,
     export_posts,
     export_threads,
     recent_posts_by,
@@ -93,6 +94,7 @@ __all__ = [
     "ThreadScreen",
     "apply_thread_filters",
     "category_level",
+    "export_images",
     "export_posts",
     "export_threads",
     "find_category",

@@ -16,7 +16,7 @@ from community.selectors.categories import list_categories
 from community.selectors.thread_page import get_post, get_quotable_post, get_thread
 from core.markdown import quote_markdown
 from members.models import User
-from members.policies import Viewer
+from members.policies import Viewer, suspension_notice
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class NewThreadScreen:
     initial_kind: str
     can_post: bool
     question_category_ids: list[int]
+    suspension_notice: str = ""
 
 
 def get_new_thread_screen(*, member: User, category_slug: str, kind: str) -> NewThreadScreen:
@@ -48,6 +49,7 @@ def get_new_thread_screen(*, member: User, category_slug: str, kind: str) -> New
         question_category_ids=list(
             categories.filter(default_kind=Thread.Kind.QUESTION).values_list("pk", flat=True)
         ),
+        suspension_notice=suspension_notice(member),
     )
 
 

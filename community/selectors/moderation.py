@@ -12,7 +12,7 @@ from django.urls import reverse
 from community import policies
 from community.models import Category, CategoryModerator, Flag, ModerationAction, Post, Thread
 from members.models import User
-from members.policies import Viewer, is_staff, suspension_notice
+from members.policies import Viewer, is_member, is_staff, suspension_notice
 
 
 class NotAllowedScreenError(Exception):
@@ -122,8 +122,8 @@ def get_review_queue_screen(*, viewer: Viewer) -> ReviewQueueScreen:
     open_flag = Flag.objects.filter(status=Flag.Status.OPEN)
     posts = list(
         Post.objects.filter(scope, is_deleted=False)
-        .filter(
-            Q(status__in=[Post.Status.HELD, Post.Status.HIDDEN])
+        .filter(  # held, or flagged and not reviewed yet (flags hide some until then)
+            Q(status=Post.Status.HELD)
             | Q(pk__in=open_flag.filter(post__isnull=False).values("post_id"))
         )
         .select_related("thread", "author")
@@ -370,4 +370,31 @@ def get_notices_screen(*, member: User) -> NoticesScreen:
         notices=[NoticeRow(notice_text(a), a.created_at) for a in actions],
         flags=[NoticeRow(flag_outcome_text(f), f.created_at) for f in flags],
         pending=list(pending),
+    )
+
+
+# --- The profile page's moderation block --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileModeration:
+    """What the viewer may do about a member from their profile: flag it; for forum-wide
+    moderators and staff, warn, suspend or lift a suspension (and see its state)."""
+
+    can_flag: bool
+    can_moderate: bool
+    suspension: str  # the member's suspension as they are told it ("" when not suspended)
+
+
+def profile_moderation(member: User, viewer: Viewer) -> ProfileModeration | None:
+    """The profile block's data (a members.hooks.ProfileSection loader). No query."""
+    if not isinstance(viewer, User) or viewer.pk == member.pk or not is_member(viewer):
+        return None
+    can_moderate = policies.can_moderate_everywhere(viewer) and (
+        is_staff(viewer) or not (member.is_staff or member.is_moderator)
+    )
+    return ProfileModeration(
+        can_flag=True,
+        can_moderate=can_moderate,
+        suspension=suspension_notice(member) if can_moderate else "",
     )

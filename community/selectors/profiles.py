@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from community import policies
-from community.models import Post, Thread
+from community.models import Post, Thread, UploadedImage
 from members.models import User
 from members.policies import Viewer
 
@@ -58,4 +58,19 @@ def export_posts(member: User) -> list[dict[str, Any]]:
             "edited_at": p.edited_at.isoformat() if p.edited_at else None,
         }
         for p in Post.objects.filter(author=member).defer("search_vector").order_by("pk").iterator()
+    ]
+
+
+def export_images(member: User) -> list[dict[str, Any]]:
+    """Every image the member uploaded into posts (its address and size), for their data
+    export."""
+    return [
+        {
+            "url": image.file.url,
+            "width": image.width,
+            "height": image.height,
+            "bytes": image.byte_size,
+            "created_at": image.created_at.isoformat(),
+        }
+        for image in UploadedImage.objects.filter(owner=member).order_by("pk").iterator()
     ]

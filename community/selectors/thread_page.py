@@ -270,10 +270,10 @@ def _reply_state(viewer: Viewer, thread: Thread, *, can_moderate: bool) -> str:
     not confirmed), "locked", or "open"."""
     if not isinstance(viewer, User) or not viewer.is_active:
         return "sign_in"
-    if not policies.can_post(viewer):
-        return "verify"
     if is_suspended(viewer):
         return "suspended"
+    if not policies.can_post(viewer):
+        return "verify"
     if thread.is_locked and not can_moderate:
         return "locked"
     return "open"

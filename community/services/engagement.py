@@ -9,7 +9,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from community import policies
-from community.exceptions import InvalidLevelError, ReactionNotAllowedError
+from community.exceptions import (
+    InvalidLevelError,
+    PostingNotAllowedError,
+    ReactionNotAllowedError,
+)
 from community.models import Post, Reaction, ReadState, Subscription, Thread
 from community.notifications import thread_scope
 from community.services import loyalty
@@ -54,6 +58,8 @@ def add_reaction(*, member: User, post_id: int, kind: str) -> bool:
     like earns the author points (loyalty ledger, within its caps).
     """
     ensure_not_suspended(member)
+    if not policies.can_post(member):
+        raise PostingNotAllowedError("Verify your email address before you react.")
     if kind not in COUNTER_FIELD:
         raise ReactionNotAllowedError("Unknown reaction.", field="kind")
     post = _reactable_post(member, post_id)

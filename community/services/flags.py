@@ -7,7 +7,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from community import policies, search
-from community.exceptions import AlreadyFlaggedError, FlagNotAllowedError
+from community.exceptions import (
+    AlreadyFlaggedError,
+    FlagNotAllowedError,
+    PostingNotAllowedError,
+)
 from community.models import Flag, Post
 from community.services import trust
 from core.params import without_control_characters
@@ -20,7 +24,7 @@ MAX_FLAG_TEXT = 500
 def _clean(member: User, reason: str, text: str) -> tuple[str, str]:
     ensure_not_suspended(member)
     if not is_member(member):
-        raise FlagNotAllowedError("Verify your email address before you flag.")
+        raise PostingNotAllowedError("Verify your email address before you flag.")
     if reason not in Flag.Reason.values:
         raise FlagNotAllowedError(
             "Choose a reason: spam, off-topic, abusive or something else.", field="reason"

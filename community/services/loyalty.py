@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from community.models import Reaction
 from members.loyalty import ledger
 from members.loyalty.models import Verb
 
@@ -83,3 +84,31 @@ def take_back_post(*, post_id: int, actor_id: int) -> None:
     ledger.reverse_matching(
         subject_type=POST, subject_id=post_id, reason="Post deleted", reversed_by_id=actor_id
     )
+
+
+def credit_restored_post(
+    *, post_id: int, author_id: int, starts_thread: bool, at: datetime
+) -> None:
+    """A deleted post was restored: it earns again what its deletion reversed (writing it,
+    and the likes it still has), under keys of this restore so a later delete and restore
+    work the same way. Its accepted answer is not restored (the delete cleared it)."""
+    stamp = at.isoformat()
+    ledger.record(
+        member_id=author_id,
+        verb=Verb.THREAD_STARTED if starts_thread else Verb.REPLY_POSTED,
+        key=f"post:{post_id}:restored:{stamp}",
+        subject_type=POST,
+        subject_id=post_id,
+    )
+    likes = Reaction.objects.filter(post_id=post_id, kind=Reaction.Kind.LIKE).values_list(
+        "pk", "member_id"
+    )
+    for reaction_id, liker_id in likes.order_by("pk"):
+        ledger.record(
+            member_id=author_id,
+            verb=Verb.LIKE_RECEIVED,
+            key=f"like:{reaction_id}:restored:{stamp}",
+            subject_type=POST,
+            subject_id=post_id,
+            actor_id=liker_id,
+        )

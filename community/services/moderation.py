@@ -17,7 +17,7 @@ from django.utils import timezone
 from community import policies, search
 from community.exceptions import ModerationError, NotAllowedError
 from community.models import Category, Flag, ModerationAction, Post, Thread
-from community.services import posting
+from community.services import loyalty, posting
 from community.services.audit import record_action
 from community.services.post_effects import PostWritten, after_post_written
 from members.mentions import render_with_mentions
@@ -193,14 +193,21 @@ def delete_flagged_post(*, moderator: User, post_id: int, reason: str = "") -> P
 
 @transaction.atomic
 def restore_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
-    """Undo a delete (the author's or a moderator's). Raises NotAllowedError,
-    ModerationError (not deleted)."""
+    """Undo a delete (the author's or a moderator's); the post earns its points again.
+    Raises NotAllowedError, ModerationError (not deleted)."""
     post = _moderated_post(moderator, post_id)
     if not post.is_deleted:
         raise ModerationError("This post is not deleted.")
     post.is_deleted, post.deleted_at = False, None
     post.save(update_fields=["is_deleted", "deleted_at"])
     search.index_post(post_id=post.pk)
+    if post.author_id is not None:  # the points its deletion took back
+        loyalty.credit_restored_post(
+            post_id=post.pk,
+            author_id=post.author_id,
+            starts_thread=post.number == 1,
+            at=timezone.now(),
+        )
     record_action(
         actor=moderator,
         action=Action.RESTORE_POST,

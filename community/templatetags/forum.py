@@ -1,4 +1,5 @@
-"""Tags the forum's lists draw on every row: {% category_chip %} and {% thread_rows %}."""
+"""Tags the forum draws on every row: {% category_chip %}, {% thread_rows %} (lists) and
+{% rendered_posts %} (a thread page's posts)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import hashlib
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from community.models import Category
+from community.models import Category, Thread
+from community.selectors.thread_page import PostRow
 from community.selectors.threads import ThreadRow
+from members.models import User
 
 register = template.Library()
 
@@ -55,7 +59,7 @@ def _row_key(row: ThreadRow, *, in_category: bool, latest_url: str, when: str) -
         thread.solution_id is not None,
         None if in_category else (category.slug, category.name, category.colour),
         [(t.slug, t.name) for t in thread.topics.all()],
-        author and (author.handle, author.name, author.avatar_small.name, author.avatar_hue),
+        _person(author),
         last and (last.handle, last.name),
         thread.reply_count,
         thread.view_count,
@@ -97,3 +101,93 @@ def thread_rows(
     if fresh:
         cache.set_many(fresh, timeout=ROW_CACHE_SECONDS)
     return mark_safe("".join(rendered))  # noqa: S308  # our own template's output, escaped there
+
+
+def _person(member: User | None) -> tuple[object, ...] | None:
+    """What {% avatar %} and {% author %} show of a member: name, picture, tier mark."""
+    if member is None:
+        return None
+    tier = member.tier if member.tier_id and User.tier.is_cached(member) else None
+    return (
+        member.pk,
+        member.handle,
+        member.name,
+        member.avatar_small.name,
+        member.avatar_hue,
+        tier and (tier.slug, tier.name),
+    )
+
+
+#: Stands in for the CSRF token in a cached post; the real (masked) token replaces it when
+#: the page is served, so a cached post never carries another reader's token.
+CSRF_PLACEHOLDER = "csrf0placeholder0e9c4f1b7a2d"
+
+
+def _post_key(row: PostRow, thread: Thread, reply_url: str) -> str:
+    """A key made of everything one post shows to this reader: the post (its text, edits,
+    state, reactions), its author, and every flag of the row (what the reader may do to
+    it, which reactions they gave). A new field on PostRow is in the key by itself."""
+    post = row.post
+    flags = tuple(getattr(row, name) for name in row.__dataclass_fields__ if name not in {"post"})
+    shown = (
+        post.pk,
+        post.number,
+        hashlib.blake2b(post.html.encode(), digest_size=16).hexdigest(),
+        post.is_deleted,
+        post.status,
+        post.status_reason,
+        post.edit_count,
+        post.edited_at,
+        post.created_at,
+        naturaltime(post.created_at),
+        _person(post.author),
+        flags,
+        thread.pk,
+        thread.kind,
+        reply_url,
+        timezone.get_current_timezone_name(),
+    )
+    return "post:v1:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+@register.simple_tag(takes_context=True)
+def rendered_posts(
+    context: template.Context, rows: list[PostRow], thread: Thread, reply_url: str
+) -> list[tuple[PostRow, SafeString]]:
+    """Each row with its post's HTML (community/_post.html), rendered once and then served
+    from the cache while everything it shows to this kind of reader stays the same: a thread
+    page draws twenty, and readers with the same rights see the same post. Forms carry the
+    reader's own CSRF token, put in when served (a visitor's posts have no forms, and then
+    no token is asked for, so their page stays cacheable whole)."""
+    post_template = get_template("community/_post.html")
+    keys = [_post_key(row, thread, reply_url) for row in rows]
+    cached = cache.get_many(keys)
+    fresh = {}
+    pairs = []
+    for key, row in zip(keys, rows, strict=True):
+        html = cached.get(key)
+        if html is None:
+            html = post_template.render(
+                {
+                    "row": row,
+                    "post": row.post,
+                    "thread": thread,
+                    "reply_url": reply_url,
+                    "csrf_token": CSRF_PLACEHOLDER,
+                }
+            )
+            fresh[key] = html
+        pairs.append((row, html))
+    if fresh:
+        cache.set_many(fresh, timeout=ROW_CACHE_SECONDS)
+    request = getattr(context, "request", None)
+    token = None
+    served = []
+    for row, html in pairs:
+        if CSRF_PLACEHOLDER in html:
+            if token is None:
+                assert request is not None  # noqa: S101  # forms are shown only to a signed-in reader
+                token = get_token(request)
+            html = html.replace(CSRF_PLACEHOLDER, token)
+        served.append((row, mark_safe(html)))  # noqa: S308  # our own template's output, escaped there
+    return served

@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.queueing import enqueue_on_commit
 from events import notifications, policies
 from events.exceptions import (
+    NotAllowedError,
     OfferExpiredError,
     RegistrationClosedError,
     RegistrationStateError,
@@ -32,7 +33,7 @@ from events.models import Event, Registration
 from events.services.messages import Message
 from members.models import User
 from members.notifications.services import notify
-from members.policies import ensure_not_suspended
+from members.policies import ensure_not_suspended, is_member
 
 #: A freed seat's claim window, before the limits below.
 DEFAULT_CLAIM_WINDOW = timedelta(hours=24)
@@ -115,6 +116,8 @@ def register_for_event(*, event_id: int, member: User) -> RegistrationResult:
     note after commit.
     """
     ensure_not_suspended(member)
+    if not is_member(member):
+        raise NotAllowedError("Verify your email address before you register.")
     event = _locked_visible_event(member=member, event_id=event_id)
     now = timezone.now()  # after the lock: the order members are served in
     registration = Registration.objects.filter(event=event, member=member).first()

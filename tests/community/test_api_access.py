@@ -123,10 +123,10 @@ def test_visitor_gets_401_and_writes_nothing(api, question, method, path):
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
-def test_suspended_members_token_gets_401_and_writes_nothing(
-    api, question, suspended, method, path
+def test_deactivated_members_token_gets_401_and_writes_nothing(
+    api, question, deactivated, method, path
 ):
-    token = Token.objects.create(user=suspended)
+    token = Token.objects.create(user=deactivated)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     post = opening_post(question)
     before = forum_rows()

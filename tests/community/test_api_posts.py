@@ -29,6 +29,7 @@ def test_member_replies_and_the_reply_is_listed_after_the_opening_post(api, memb
         "html": "<p>Use <code>acks_late</code>.</p>\n",
         "source": "Use `acks_late`.",
         "is_deleted": False,
+        "status": "published",
         "created_at": iso(reply.created_at),
         "edited_at": None,
         "edit_count": 0,

@@ -337,3 +337,19 @@ def test_the_kind_asked_for_wins_over_the_categorys(client, member):
     )
 
     assert response.context["form"]["kind"].value() == "discussion"
+
+
+def test_the_data_export_lists_the_members_uploaded_images_and_nobody_elses(client, member):
+    from community.selectors import export_images
+
+    client.force_login(member)
+    client.post(IMAGE_URL, {"image": upload("mine.jpg", jpeg_with_gps(40, 30))})
+    client.force_login(UserFactory())
+    client.post(IMAGE_URL, {"image": upload("theirs.jpg", jpeg_with_gps(40, 30))})
+
+    exported = export_images(member)
+
+    mine = UploadedImage.objects.get(owner=member)
+    assert [(row["url"], row["width"], row["height"]) for row in exported] == [
+        (mine.file.url, 40, 30)
+    ]

@@ -154,3 +154,25 @@ def test_a_tier_only_category_opens_and_closes_with_the_tier(member):
     assert after.tier_id is None
     assert policies.can_view_category(after, room) is False
     assert list(policies.visible_categories(after).filter(pk=room.pk)) == []
+
+
+def test_restoring_a_deleted_post_earns_its_points_and_likes_again(
+    question, asker, helper, moderator
+):
+    from community.services import moderation
+
+    answer = posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    engagement.add_reaction(member=asker, post_id=answer.pk, kind="like")
+    posting.delete_post(actor=helper, post_id=answer.pk)
+
+    moderation.restore_post(moderator=moderator, post_id=answer.pk, reason="Deleted by mistake")
+
+    assert balance(helper) == 12
+    assert ledger_of(helper) == [
+        ("reply_posted", 2),
+        ("like_received", 10),
+        ("reply_posted", -2),
+        ("like_received", -10),
+        ("reply_posted", 2),
+        ("like_received", 10),
+    ]

@@ -12,6 +12,7 @@ from community.exceptions import (
 from community.models import Category, Mention, Post, PostRevision, Subscription, Thread
 from community.services import posting
 from core.models import Topic
+from members.exceptions import SuspendedError
 from tests.community.factories import CategoryFactory
 from tests.members.factories import TierFactory, UserFactory
 
@@ -64,11 +65,11 @@ def test_unverified_member_cannot_post(category):
 
 
 def test_suspended_member_cannot_start_a_thread_or_reply(category, question, suspended):
-    with pytest.raises(PostingNotAllowedError):
+    with pytest.raises(SuspendedError):
         posting.create_thread(
             author=suspended, category_id=category.pk, title="Hello there", body="Hi"
         )
-    with pytest.raises(PostingNotAllowedError):
+    with pytest.raises(SuspendedError):
         posting.reply(author=suspended, thread_id=question.pk, body="Still here")
 
     assert Thread.objects.count() == 1

@@ -260,3 +260,16 @@ def test_every_visitor_page_is_served_from_the_cache_the_second_time(
     with django_assert_num_queries(0):
         second = client.get(path)
     assert second.content == first.content
+
+
+def test_the_scheme_and_host_are_part_of_the_key(
+    client: Client, thread: Thread, settings, django_assert_num_queries
+) -> None:
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    client.get("/api/v1/threads/")
+    with django_assert_num_queries(3):  # rendered again: its links name the host
+        other = client.get("/api/v1/threads/", headers={"Host": "other.example"})
+    assert other.status_code == 200
+    with django_assert_num_queries(3):
+        secure = client.get("/api/v1/threads/", secure=True)
+    assert secure.status_code == 200

@@ -21,6 +21,8 @@ from django.utils.text import slugify
 
 from community.models import Category
 from community.services import engagement, posting
+from community.services.flags import flag_post
+from community.services.posting import set_thread_state
 from members.notifications.emails import unsubscribe_token
 from members.notifications.services import notify
 from members.services import set_avatar, update_profile
@@ -90,6 +92,8 @@ def forum(settings):
     )
     event = EventFactory(kind="ama", title="Ask the editors anything", hosts=[staff])
     ProposalFactory(title="A masterclass on conference talks")
+    flag_post(member=member, post_id=thread.posts.get(number=1).pk, reason="other", text="Odd")
+    set_thread_state(moderator=staff, thread_id=thread.pk, is_pinned=True, reason="Useful")
     ReferralLinkFactory(member=author, code="authorcode")
     notify(
         recipients=[member.pk],
@@ -110,6 +114,7 @@ def forum(settings):
         ),
         "thread": f"/t/{thread.pk}/{slugify(thread.title)}/",
         "reply": reply,
+        "thread_post_id": thread.posts.get(number=1).pk,
         "delivery": delivery,
     }
 
@@ -180,6 +185,8 @@ def member_pages(forum) -> list[tuple[str, int]]:
         ("/events/", 200),
         ("/events/mine/", 200),
         ("/events/proposals/new/", 200),
+        (f"/moderation/flag/post/{forum['thread_post_id']}/", 200),
+        ("/moderation/notices/", 200),
         (forum["event"], 200),
         ("/loyalty/points/", 200),
         ("/loyalty/tiers/", 200),
@@ -195,6 +202,8 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         (f"/events/{forum['event_id']}/edit/", 200),
         (f"/events/{forum['event_id']}/host/", 200),
         ("/moderation/moderators/", 200),
+        ("/moderation/queue/", 200),
+        ("/moderation/audit/", 200),
         ("/staff/outbox/", 200),
         ("/badges/thank-you/", 200),  # with the moderators' grant form
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame

@@ -51,8 +51,8 @@ def test_me_rejects_a_wrong_token(api, member):
     assert response.json() == {"detail": "Invalid token."}
 
 
-def test_me_rejects_a_suspended_members_token(api, suspended):
-    token = Token.objects.create(user=suspended)
+def test_me_rejects_a_deactivated_members_token(api, deactivated):
+    token = Token.objects.create(user=deactivated)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
     response = api.get("/api/v1/me/")

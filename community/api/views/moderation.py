@@ -17,7 +17,7 @@ from community.api.views._common import _member
 from community.models import Flag, ModerationAction
 from community.selectors import moderation as moderation_selectors
 from community.services import flags
-from core.api import BodySerializer, page_link
+from core.api import BodySerializer, or_400, page_link
 from core.ratelimit import check_request_rate
 from members.policies import is_staff
 
@@ -73,13 +73,18 @@ class FlagCreateApi(APIView):
         data = serializer.validated_data
         check_request_rate(request, "flag")
         member = _member(request)
-        arguments = {"member": member, "reason": data["reason"], "text": data["text"]}
-        if data["target"] == "post":
-            flag = flags.flag_post(post_id=data["id"], **arguments)
-        elif data["target"] == "thread":
-            flag = flags.flag_thread(thread_id=data["id"], **arguments)
-        else:
-            flag = flags.flag_profile(member_id=data["id"], **arguments)
+        reason, text, target, pk = data["reason"], data["text"], data["target"], data["id"]
+        flaggers = {
+            "post": lambda: flags.flag_post(member=member, post_id=pk, reason=reason, text=text),
+            "thread": lambda: flags.flag_thread(
+                member=member, thread_id=pk, reason=reason, text=text
+            ),
+            "profile": lambda: flags.flag_profile(
+                member=member, member_id=pk, reason=reason, text=text
+            ),
+        }
+        # The id is in the body: a missing one is bad input, not a missing page.
+        flag = or_400("id", f"No {target} with this id that you may see.", flaggers[target])
         return Response(self.OutputSerializer(flag).data, status=status.HTTP_201_CREATED)
 
 
@@ -163,13 +168,17 @@ class ModerationActionCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        done = moderation_actions.perform(
-            _member(request),
-            kind=data["kind"],
-            action=data["action"],
-            target=data["id"],
-            reason=data["reason"],
-            data=data,
+        done = or_400(  # the ids are in the body: a missing one is bad input
+            "id",
+            "Nothing with this id that you may act on.",
+            lambda: moderation_actions.perform(
+                _member(request),
+                kind=data["kind"],
+                action=data["action"],
+                target=data["id"],
+                reason=data["reason"],
+                data=data,
+            ),
         )
         return Response({"detail": done}, status=status.HTTP_201_CREATED)
 

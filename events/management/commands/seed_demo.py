@@ -33,12 +33,18 @@ class Command(BaseCommand):
             threads = community_demo.seed_forum(progress=bar.update)
         with tqdm(total=events_demo.demo_count(), desc="Events", unit="event", disable=None) as bar:
             events = events_demo.seed_events(progress=bar.update)
+        moderation = community_demo.seed_moderation()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo community ready: {created} new members, {threads} new threads, "
                 f"{events} new events and proposals, {rewards} new rewards."
             )
         )
+        if moderation:
+            self.stdout.write(
+                "Moderation: {moderators} category moderators, {flags} flags in the queue, "
+                "{held} held post, {suspended} suspended member.".format(**moderation)
+            )
         self.stdout.write(
             f"Demo logins (password {members_demo.DEMO_PASSWORD}): "
             f"{members_demo.DEMO_STAFF_EMAIL} (staff), {members_demo.DEMO_MEMBER_EMAIL} (member)"
