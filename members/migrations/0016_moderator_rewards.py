@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0014_celebrations'),
+        ('members', '0015_merge_goals_celebrations'),
     ]
 
     operations = [
