@@ -266,3 +266,31 @@ def test_hiding_the_accepted_answer_keeps_the_acceptance_points(question, asker,
         ("answer_accepted", 25),
         ("reply_posted", -2),
     ]
+
+
+def test_a_thread_page_marks_each_author_with_their_three_highest_badges(
+    question, asker, helper, django_assert_num_queries
+):
+    from community.selectors import get_thread_screen
+    from members.loyalty.marks import notable_badges
+    from members.loyalty.models import Badge, BadgeAward
+
+    posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    for slug in ["thank-you", "helpful", "guru", "trusted-answerer", "community-hero"]:
+        BadgeAward.objects.get_or_create(member=helper, badge=Badge.objects.get(slug=slug))
+    Badge.objects.filter(slug="community-hero").update(is_active=False)  # retired: not shown
+
+    screen = get_thread_screen(viewer=asker, thread_id=question.pk, page=1)
+    with django_assert_num_queries(1):
+        marks = notable_badges([asker.pk, helper.pk, asker.pk])
+
+    shown = {row.post.author_id: [(m.slug, m.title) for m in row.badges] for row in screen.rows}
+    assert shown == {
+        asker.pk: [("first-post", "First post badge")],
+        helper.pk: [
+            ("guru", "Guru badge (gold)"),
+            ("trusted-answerer", "Trusted answerer badge (silver)"),
+            ("helpful", "Helpful badge (bronze)"),
+        ],
+    }
+    assert marks[helper.pk] == screen.rows[1].badges
