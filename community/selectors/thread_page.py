@@ -11,6 +11,7 @@ from django.db.models import Case, Q, QuerySet, When
 from community import policies
 from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscription, Thread
 from community.selectors.threads import _topics_prefetch
+from members.loyalty.marks import BadgeMark, notable_badges
 from members.models import User
 from members.policies import Viewer, is_member, is_suspended, suspension_notice
 
@@ -75,6 +76,8 @@ class PostRow:
     can_flag: bool = False
     can_restore: bool = False
     can_review: bool = False
+    #: The author's most notable badges, shown beside their name (in the post cache's key).
+    badges: tuple[BadgeMark, ...] = ()
 
     @property
     def is_awaiting_review(self) -> bool:
@@ -170,17 +173,24 @@ class ThreadScreen:
 
 
 def get_thread_screen(
-    *, viewer: Viewer, thread_id: int, page: int | None, sort: str = AnswerSort.TIME
+    *,
+    viewer: Viewer,
+    thread_id: int,
+    page: int | None,
+    sort: str = AnswerSort.TIME,
+    with_badges: bool = True,
 ) -> ThreadScreen:
     """The thread screen: the thread, page `page` of its posts (None: no posts, for the API's
     thread detail) with each post's permissions, the reader's state and the thread's
     permissions. A page beyond the last shows the last. Raises Thread.DoesNotExist (a 404).
     A question's answers can be sorted by likes (`sort`="likes": the question first on
-    page 1, then the answers most liked first; a discussion ignores it).
+    page 1, then the answers most liked first; a discussion ignores it). `with_badges`
+    loads each author's most notable badges onto the rows (the page shows them beside
+    names; the API's post list does not carry them).
 
     Costs a fixed number of queries whatever the thread's length: thread, topics, posts,
-    and for a member read state, watching and reactions (posts are read by number range,
-    never by OFFSET).
+    the authors' badges, and for a member read state, watching and reactions (posts are
+    read by number range, never by OFFSET).
     """
     thread = get_thread(viewer=viewer, thread_id=thread_id)
     pages = page_count(thread)
@@ -209,6 +219,11 @@ def get_thread_screen(
             else _page_of_posts(thread, number)
         )
         reacted = reactions_given(viewer=viewer, post_ids=[p.pk for p in posts])
+        marks = (
+            notable_badges(p.author_id for p in posts if p.author_id is not None)
+            if with_badges
+            else {}
+        )
         can_quote = permissions.can_reply and permissions.can_post
         first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
         flaggable = is_member(viewer)
@@ -235,6 +250,7 @@ def get_thread_screen(
                     can_flag=flaggable and post.author_id != viewer.pk and not post.is_deleted,
                     can_restore=can_moderate and post.is_deleted,
                     can_review=can_moderate and post.status != Post.Status.PUBLISHED,
+                    badges=marks.get(post.author_id, ()) if post.author_id else (),
                 )
             )
     return ThreadScreen(

@@ -13,9 +13,11 @@ from datetime import datetime
 
 from community.models import Reaction
 from members.loyalty import ledger
-from members.loyalty.models import Verb
+from members.loyalty.models import Activity, Verb
 
 POST = "post"
+#: What writing a post earns (its own points, as opposed to its likes' and answer's).
+WRITING_VERBS = (Verb.THREAD_STARTED, Verb.REPLY_POSTED)
 
 
 def credit_post(*, post_id: int, author_id: int, starts_thread: bool) -> None:
@@ -84,6 +86,29 @@ def take_back_post(*, post_id: int, actor_id: int) -> None:
     ledger.reverse_matching(
         subject_type=POST, subject_id=post_id, reason="Post deleted", reversed_by_id=actor_id
     )
+
+
+def take_back_hidden_post(*, post_id: int, actor_id: int) -> None:
+    """A moderator hid the post: reverse what writing it and its likes earned (its being
+    the accepted answer stays, as the thread still names it; unaccepting reverses that)."""
+    for verb in (*WRITING_VERBS, Verb.LIKE_RECEIVED):
+        ledger.reverse_matching(
+            subject_type=POST,
+            subject_id=post_id,
+            verb=verb,
+            reason="Post hidden",
+            reversed_by_id=actor_id,
+        )
+
+
+def writing_is_taken_back(post_id: int) -> bool:
+    """The post earned its writing points once and they are reversed now (deleted or
+    hidden): giving them back is due. False for a post that never earned (held) and for
+    one whose points are live (so a second give-back gives nothing)."""
+    rows = Activity.objects.filter(
+        subject_type=POST, subject_id=post_id, verb__in=WRITING_VERBS, reverses__isnull=True
+    )
+    return rows.exists() and not rows.filter(reversed_by__isnull=True).exists()
 
 
 def credit_restored_post(

@@ -130,6 +130,7 @@ def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
             )
     elif was == Post.Status.HIDDEN:
         search.index_post(post_id=post.pk)
+        _give_back_points(post)
     action = record_action(
         actor=moderator,
         action=Action.APPROVE_POST,
@@ -148,10 +149,23 @@ def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     return post
 
 
+def _give_back_points(post: Post) -> None:
+    """The post is back in sight (restored or approved after a hide): it earns again what
+    taking it away reversed, once (nothing when its points are live or it never earned)."""
+    if post.author_id is not None and loyalty.writing_is_taken_back(post.pk):
+        loyalty.credit_restored_post(
+            post_id=post.pk,
+            author_id=post.author_id,
+            starts_thread=post.number == 1,
+            at=timezone.now(),
+        )
+
+
 @transaction.atomic
 def hide_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     """Hide a post from everyone but its author and moderators; its open flags are acted on
-    (flaggers told) and its author is told why. Undone by approve_post.
+    (flaggers told) and its author is told why; the points writing it and its likes earned
+    are taken back (approving it gives them back). Undone by approve_post.
 
     Raises NotAllowedError, ModerationError (already hidden or deleted)."""
     post = _moderated_post(moderator, post_id)
@@ -161,6 +175,7 @@ def hide_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     post.status, post.status_reason = Post.Status.HIDDEN, reason[:300] or "Hidden by a moderator"
     post.save(update_fields=["status", "status_reason"])
     search.index_post(post_id=post.pk)
+    loyalty.take_back_hidden_post(post_id=post.pk, actor_id=moderator.pk)
     action = record_action(
         actor=moderator,
         action=Action.HIDE_POST,
@@ -193,7 +208,8 @@ def delete_flagged_post(*, moderator: User, post_id: int, reason: str = "") -> P
 
 @transaction.atomic
 def restore_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
-    """Undo a delete (the author's or a moderator's); the post earns its points again.
+    """Undo a delete (the author's or a moderator's); the post earns its points again (a
+    hidden one when it is approved).
     Raises NotAllowedError, ModerationError (not deleted)."""
     post = _moderated_post(moderator, post_id)
     if not post.is_deleted:
@@ -201,13 +217,8 @@ def restore_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     post.is_deleted, post.deleted_at = False, None
     post.save(update_fields=["is_deleted", "deleted_at"])
     search.index_post(post_id=post.pk)
-    if post.author_id is not None:  # the points its deletion took back
-        loyalty.credit_restored_post(
-            post_id=post.pk,
-            author_id=post.author_id,
-            starts_thread=post.number == 1,
-            at=timezone.now(),
-        )
+    if post.status == Post.Status.PUBLISHED:  # a hidden post earns again when approved
+        _give_back_points(post)
     record_action(
         actor=moderator,
         action=Action.RESTORE_POST,

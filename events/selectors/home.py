@@ -27,7 +27,10 @@ from events.selectors.lists import (
     viewer_zone,
     with_list_relations,
 )
-from members.models import User
+from members.loyalty import periods
+from members.loyalty.models import BadgeAward
+from members.loyalty.selectors import Progress, get_progress
+from members.models import Tier, User
 from members.policies import Viewer, is_member, visible_members
 
 #: The tabs of a member's home, in order: (value of ?filter=, label).
@@ -55,12 +58,21 @@ class WatchedThread:
 
 
 @dataclass(frozen=True)
+class LoyaltyPanel:
+    """The member's standing on their home: points, tier and the way to the next one (the
+    tiers page's progress), and how many badges they hold."""
+
+    progress: Progress
+    badge_count: int
+
+
+@dataclass(frozen=True)
 class HomeScreen:
     """Everything "/" shows. A member: the tab (`list_filter`) with its threads (`threads`
     for Latest, Unread and New; `picks` for For you), the threads they watch, upcoming
     events they may see and those they registered for. A visitor: recent public threads,
     recently active public members, upcoming public events (`threads.rows`, `members`,
-    `upcoming`)."""
+    `upcoming`). A member's `loyalty`: their points, tier progress and badges."""
 
     is_member: bool
     list_filter: str
@@ -71,6 +83,7 @@ class HomeScreen:
     registered: list[EventRow] = field(default_factory=list)
     members: list[User] = field(default_factory=list)
     member_count: int = 0
+    loyalty: LoyaltyPanel | None = None
 
     @property
     def tabs(self) -> tuple[tuple[str, str], ...]:
@@ -137,14 +150,25 @@ def _registered_events(member: User, now: datetime) -> list[EventRow]:
     ]
 
 
+def _loyalty_panel(member: User) -> LoyaltyPanel:
+    """The member's loyalty standing. Queries: the tiers, the progress (window sums, the
+    points state, any tier grant, and the date they reached their tier when they have one:
+    see members.loyalty.selectors.get_progress), the badges they hold."""
+    progress = get_progress(
+        member=member, all_tiers=list(Tier.objects.order_by("rank")), now=periods.now()
+    )
+    badges = BadgeAward.objects.filter(member=member, badge__is_active=True).count()
+    return LoyaltyPanel(progress=progress, badge_count=badges)
+
+
 def get_home_screen(*, viewer: Viewer, list_filter: str = ListFilter.ALL) -> HomeScreen:
     """The home screen for `viewer` (see HomeScreen). `list_filter` is "", "unread", "new"
     or "for-you" (anything else: Latest); visitors always get the visitor home.
 
     A fixed number of queries whatever the number of rows: the thread list (see
-    list_threads) or For you, the watched threads, upcoming events (see list_events) and
-    the member's registrations; for a visitor the thread list, members and their count,
-    and events.
+    list_threads) or For you, the watched threads, upcoming events (see list_events), the
+    member's registrations and their loyalty standing (see _loyalty_panel); for a visitor
+    the thread list, members and their count, and events.
     """
     now = timezone.now()
     if not (isinstance(viewer, User) and is_member(viewer)):
@@ -168,4 +192,5 @@ def get_home_screen(*, viewer: Viewer, list_filter: str = ListFilter.ALL) -> Hom
         watched=_watched_threads(viewer),
         upcoming=list_events(viewer=viewer, now=now).rows[:HOME_EVENTS],
         registered=_registered_events(viewer, now),
+        loyalty=_loyalty_panel(viewer),
     )

@@ -180,8 +180,9 @@ def get_badge_screen(*, viewer: Viewer, slug: str, page: int) -> BadgeScreen:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a member stands: their tier and since when, their 12-month points, the next
-    tier and the points it needs, an estimate at their recent pace, and any warning."""
+    """Where a member stands: their tier and since when, their 12-month points (and their
+    balance of all time), the next tier and the points it needs, an estimate at their
+    recent pace, and any warning."""
 
     tier: Tier | None
     since: datetime | None
@@ -194,6 +195,7 @@ class Progress:
     at_risk: bool
     keep_points: int
     keep_by: date | None
+    balance: int = 0
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,7 @@ def get_progress(*, member: User, all_tiers: list[Tier], now: datetime) -> Progr
         at_risk=warned is not None and earned is not None,
         keep_points=keep_floor(earned) if earned and warned else 0,
         keep_by=(warned + GRACE).date() if warned else None,
+        balance=state.balance if state else 0,
     )
 
 

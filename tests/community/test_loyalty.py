@@ -176,3 +176,121 @@ def test_restoring_a_deleted_post_earns_its_points_and_likes_again(
         ("reply_posted", 2),
         ("like_received", 10),
     ]
+
+
+def test_hiding_a_post_takes_back_its_points_and_its_likes(question, asker, helper, moderator):
+    from community.services import moderation
+
+    answer = posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    engagement.add_reaction(member=asker, post_id=answer.pk, kind="like")
+
+    moderation.hide_post(moderator=moderator, post_id=answer.pk, reason="Off topic")
+
+    assert balance(helper) == 0
+    assert ledger_of(helper) == [
+        ("reply_posted", 2),
+        ("like_received", 10),
+        ("reply_posted", -2),
+        ("like_received", -10),
+    ]
+    reversals = Activity.objects.filter(member=helper, points__lt=0)
+    assert set(reversals.values_list("reason", "actor_id")) == {("Post hidden", moderator.pk)}
+
+
+def test_approving_a_hidden_post_gives_its_points_back_once(question, asker, helper, moderator):
+    from community.exceptions import ModerationError
+    from community.services import moderation
+
+    answer = posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    engagement.add_reaction(member=asker, post_id=answer.pk, kind="like")
+    moderation.hide_post(moderator=moderator, post_id=answer.pk)
+
+    moderation.approve_post(moderator=moderator, post_id=answer.pk, reason="Fine after all")
+    with pytest.raises(ModerationError):
+        moderation.approve_post(moderator=moderator, post_id=answer.pk)
+
+    assert balance(helper) == 12
+    assert ledger_of(helper) == [
+        ("reply_posted", 2),
+        ("like_received", 10),
+        ("reply_posted", -2),
+        ("like_received", -10),
+        ("reply_posted", 2),
+        ("like_received", 10),
+    ]
+
+
+def test_a_hidden_post_deleted_and_restored_earns_again_only_when_approved(
+    question, asker, helper, moderator
+):
+    from community.services import moderation
+
+    answer = posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    engagement.add_reaction(member=asker, post_id=answer.pk, kind="like")
+    moderation.hide_post(moderator=moderator, post_id=answer.pk)
+    posting.delete_post(actor=helper, post_id=answer.pk)
+
+    moderation.restore_post(moderator=moderator, post_id=answer.pk)
+    assert balance(helper) == 0  # still hidden: nothing given back yet
+    assert len(ledger_of(helper)) == 4
+
+    moderation.approve_post(moderator=moderator, post_id=answer.pk)
+    moderation.hide_post(moderator=moderator, post_id=answer.pk)
+    moderation.approve_post(moderator=moderator, post_id=answer.pk)
+
+    assert balance(helper) == 12
+    assert ledger_of(helper) == [
+        ("reply_posted", 2),
+        ("like_received", 10),
+        ("reply_posted", -2),
+        ("like_received", -10),
+        ("reply_posted", 2),
+        ("like_received", 10),
+        ("reply_posted", -2),
+        ("like_received", -10),
+        ("reply_posted", 2),
+        ("like_received", 10),
+    ]
+
+
+def test_hiding_the_accepted_answer_keeps_the_acceptance_points(question, asker, helper, moderator):
+    from community.services import moderation
+
+    answer = posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    posting.accept_answer(actor=asker, thread_id=question.pk, post_id=answer.pk)
+
+    moderation.hide_post(moderator=moderator, post_id=answer.pk)
+
+    assert ledger_of(helper) == [
+        ("reply_posted", 2),
+        ("answer_accepted", 25),
+        ("reply_posted", -2),
+    ]
+
+
+def test_a_thread_page_marks_each_author_with_their_three_highest_badges(
+    question, asker, helper, django_assert_num_queries
+):
+    from community.selectors import get_thread_screen
+    from members.loyalty.marks import notable_badges
+    from members.loyalty.models import Badge, BadgeAward
+
+    posting.reply(author=helper, thread_id=question.pk, body="Idempotent tasks.")
+    for slug in ["thank-you", "helpful", "guru", "trusted-answerer", "community-hero"]:
+        BadgeAward.objects.get_or_create(member=helper, badge=Badge.objects.get(slug=slug))
+    Badge.objects.filter(slug="community-hero").update(is_active=False)  # retired: not shown
+
+    screen = get_thread_screen(viewer=asker, thread_id=question.pk, page=1)
+    with django_assert_num_queries(1):
+        marks = notable_badges([asker.pk, helper.pk, asker.pk])
+
+    shown = {row.post.author_id: [(m.slug, m.title) for m in row.badges] for row in screen.rows}
+    assert shown == {
+        asker.pk: [("first-post", "First post badge")],
+        helper.pk: [
+            ("guru", "Guru badge (gold)"),
+            ("trusted-answerer", "Trusted answerer badge (silver)"),
+            ("helpful", "Helpful badge (bronze)"),
+        ],
+    }
+    assert marks[helper.pk] == screen.rows[1].badges

@@ -112,3 +112,20 @@ def test_a_visitors_posts_ask_for_no_token(client: Client, thread: Thread) -> No
     response = client.get(thread.get_absolute_url())
     assert "csrfmiddlewaretoken" not in response.content.decode()
     assert response.wsgi_request.META.get("CSRF_COOKIE_NEEDS_UPDATE") is None
+
+
+def test_a_badge_earned_shows_beside_the_name_at_once(
+    client: Client, thread: Thread, member, helper
+) -> None:
+    from members.loyalty.models import Badge, BadgeAward
+
+    client.force_login(member)
+    before = _page(client, thread)
+    BadgeAward.objects.create(member=helper, badge=Badge.objects.get(slug="community-hero"))
+    after = _page(client, thread)
+
+    mark = (
+        '<a class="badge-mark grade-gold" href="/badges/community-hero/" '
+        'title="Community hero badge (gold)">'
+    )
+    assert (mark in before, after.count(mark)) == (False, 2)  # helper's two replies

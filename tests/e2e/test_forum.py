@@ -98,6 +98,15 @@ def test_question_is_answered_accepted_and_found_by_search(page, live_server, tr
     expect(main.get_by_role("region", name="Accepted answer")).to_have_count(0)
     expect(main.get_by_text(ANSWER)).to_have_count(1)
 
+    # Hal's badges stand beside his name, the highest grade first, each naming its badge.
+    page.reload()
+    marks = page.locator("#post-2 .post-header").get_by_role("link", name=re.compile("badge"))
+    expect(marks).to_have_count(2)
+    expect(marks.first).to_have_attribute("title", "First answer badge (bronze)")
+    expect(marks.nth(1)).to_have_attribute("title", "First post badge")
+    marks.first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("First answer")
+
     # And finds the thread again from the header's search box.
     header.get_by_role("searchbox", name="Search the forum").fill("projector")
     header.get_by_role("searchbox", name="Search the forum").press("Enter")

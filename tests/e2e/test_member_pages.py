@@ -69,6 +69,11 @@ def test_new_member_lands_in_onboarding_and_saves_it_on_the_way_home(new_page, l
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator(".messages")).to_contain_text("Welcome aboard!")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Nia Newcomer")
+    standing = main.get_by_role("region", name="Your standing")
+    expect(standing).to_contain_text("No tier yet")
+    expect(standing.get_by_role("link", name="0 badges")).to_be_visible()
+    standing.get_by_role("link", name="0 points").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your points")
     member.refresh_from_db()
     assert member.onboarded_at is not None
     assert member.skill_level == "intermediate"

@@ -166,6 +166,41 @@ def test_visitor_home_promises_only_features_that_exist(client):
     assert [word for word in MISSING_FEATURES if word in main.lower()] == []
 
 
+def test_member_home_shows_their_points_tier_progress_and_badges(client, member):
+    from community.services import posting
+    from members.loyalty import tiers
+    from tests.members.factories import TierFactory
+
+    TierFactory(name="Spark", slug="spark", rank=1, points_threshold=5)
+    TierFactory(name="Flame", slug="flame", rank=2, points_threshold=50)
+    category = CategoryFactory()
+    posting.create_thread(author=member, category_id=category.pk, title="Hello", body="Hi all")
+    tiers.refresh_tier(member_id=member.pk)  # Spark at 5 points (a no-op if already)
+    client.force_login(member)
+
+    response = client.get(HOME)
+
+    panel = re.search(
+        r'<section class="card home-panel"[^>]*data-testid="home-loyalty">(.*?)</section>',
+        response.content.decode(),
+        re.S,
+    )
+    assert panel is not None
+    text = " ".join(re.sub(r"<[^>]+>", " ", panel.group(1)).split())
+    dates = r"\d{1,2} [A-Z][a-z]+ \d{4}"  # shown in the member's zone: their shape here
+    assert re.sub(dates, "DATE", text) == (
+        "Your standing Spark since DATE 5 points 5 in the last 12 months"
+        " 45 points to Flame at your pace, around DATE 1 badge Tiers and your progress"
+    )
+    links = re.findall(r'href="([^"]+)"', panel.group(1))
+    assert links == [
+        reverse("members:tiers") + "#tier-spark",
+        reverse("members:points"),
+        reverse("members:badges"),
+        reverse("members:tiers"),
+    ]
+
+
 # --- Query budgets: 1 row or many cost the same ----------------------------------------------
 
 #: session, user, tier (none for `member`: no query), header unread count, email banner
@@ -191,20 +226,28 @@ def fetch_home(client, django_assert_num_queries, queries, params=None):
     return response
 
 
+#: the member's standing: the tiers, their 12-month sums, their points state, any tier
+#: grant, their badges count; and with a tier the date they reached it
+LOYALTY = 5
+
+
 @pytest.mark.parametrize("rows", [1, 12])
+@pytest.mark.parametrize(("persona", "tier_queries"), [("member", 0), ("vip", 2)])
 def test_member_home_costs_the_same_for_1_and_12_rows(
-    client, django_assert_num_queries, member, rows
+    request, client, django_assert_num_queries, persona, tier_queries, rows
 ):
+    member = request.getfixturevalue(persona)
     client.force_login(member)
     grow_home(rows, member)
     # threads, their topics, pinned threads, read markers; watched threads, their read
     # markers; events, hosts, topics, registrations; registered events' ids, the events,
-    # hosts, topics
-    queries = SIGNED_IN + 4 + 2 + 4 + 4
+    # hosts, topics; the standing (a tier adds the header's tier row and the date reached)
+    queries = SIGNED_IN + 4 + 2 + 4 + 4 + LOYALTY + tier_queries
 
     response = fetch_home(client, django_assert_num_queries, queries)
 
     assert len(response.context["screen"].watched) == min(rows, 8)
+    assert response.context["screen"].loyalty.progress.tier == member.tier
 
 
 @pytest.mark.parametrize("rows", [1, 12])

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from community.models import Post, Thread
 from community.services import posting
 from core.models import Topic
+from members.loyalty.models import Badge, BadgeAward
 from tests.community.factories import CategoryFactory
 from tests.members.factories import TierFactory, UserFactory
 
@@ -147,15 +148,19 @@ def long_thread(category):
         ]
     )
     Thread.objects.filter(pk=thread.pk).update(post_count=1000)
+    for member, slugs in ((author, ["guru", "helpful", "one-year"]), (other, ["thank-you"])):
+        for badge in Badge.objects.filter(slug__in=slugs):
+            BadgeAward.objects.get_or_create(member=member, badge=badge)
     return thread
 
 
-# the thread with its category, its topics, the page of posts; a member adds the signed-in
+# the thread with its category, its topics, the page of posts, its authors' badges (one
+# query for every author on the page); a member adds the signed-in
 # five, the read marker, their notification level, their reactions on the page and marking
 # the thread's notifications read (the unread count is not cached yet, so the update runs);
 # whether they may post is read off the user row (has_verified_email), no query
 @pytest.mark.parametrize(
-    ("signed_in", "queries"), [(False, 3), (True, 3 + SIGNED_IN + 4)], ids=["visitor", "member"]
+    ("signed_in", "queries"), [(False, 4), (True, 4 + SIGNED_IN + 4)], ids=["visitor", "member"]
 )
 def test_thread_page_costs_the_same_on_page_1_and_the_last_page_of_1000_posts(
     request, client, django_assert_num_queries, long_thread, signed_in, queries
@@ -170,10 +175,14 @@ def test_thread_page_costs_the_same_on_page_1_and_the_last_page_of_1000_posts(
 
     assert [p.number for p in first.context["screen"].posts] == list(range(1, 21))
     assert [p.number for p in last.context["screen"].posts] == list(range(981, 1001))
+    marks = {row.post.number: [b.slug for b in row.badges] for row in last.context["screen"].rows}
+    # gold first, then the bronze ones most recently awarded first; "first post" (no grade)
+    # is a fourth and stays off
+    assert (marks[981], marks[982]) == (["guru", "one-year", "helpful"], ["thank-you"])
 
 
 @pytest.mark.parametrize(
-    ("signed_in", "queries"), [(False, 3), (True, 3 + SIGNED_IN + 3)], ids=["visitor", "member"]
+    ("signed_in", "queries"), [(False, 4), (True, 4 + SIGNED_IN + 3)], ids=["visitor", "member"]
 )
 def test_a_question_sorted_by_likes_costs_the_same_on_page_1_and_page_50(
     request, client, django_assert_num_queries, long_thread, signed_in, queries
@@ -198,7 +207,7 @@ def test_anonymous_thread_views_do_not_write_on_every_request(
     url = reverse("community:thread", args=[long_thread.pk, slugify(long_thread.title)])
     client.get(url)
 
-    with django_assert_num_queries(3) as captured:  # thread, topics, posts: reads only
+    with django_assert_num_queries(4) as captured:  # thread, topics, posts, badges: reads
         client.get(url)
 
     writes = [

@@ -212,7 +212,9 @@ class ThreadPostListApi(APIView):
         params = self.FilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         number = params.validated_data["page"]
-        screen = selectors.get_thread_screen(viewer=request.user, thread_id=thread_id, page=number)
+        screen = selectors.get_thread_screen(
+            viewer=request.user, thread_id=thread_id, page=number, with_badges=False
+        )
         if number > screen.page_count:
             raise NotFound("Invalid page.")
         output = {
