@@ -398,7 +398,8 @@ def unmerge_threads(*, actor: User, action_id: int, reason: str = "") -> Thread:
     first_number = after["first_number"]
     newest = Post.objects.filter(thread=target).order_by("-number").first()
     if newest is None or newest.number < first_number:  # no replies since: as it was
-        post_count, last_activity_at = old["post_count"], old["last_activity_at"]
+        post_count = old["post_count"]
+        last_activity_at = datetime.fromisoformat(old["last_activity_at"])
         last_poster_id = old["last_poster"]
     else:
         latest = Post.objects.filter(thread=target).order_by("-created_at").first()

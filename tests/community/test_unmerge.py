@@ -220,3 +220,39 @@ def test_the_api_refuses_unmerge_to_moderators(api, moderator, threads):
     assert response.status_code == 403
     assert Thread.objects.get(pk=duplicate.pk).merged_into_id == into.pk
     assert ModerationAction.objects.count() == 1
+
+
+def test_merges_in_a_chain_are_undone_latest_first(client, moderator, staff, room, threads):
+    duplicate, into = threads
+    final = start_thread(UserFactory(handle="third"), room, title="Talk recording, all in one")
+    before = snapshot(duplicate), snapshot(into), snapshot(final)
+    moderation.merge_threads(moderator=moderator, thread_id=duplicate.pk, into_thread_id=into.pk)
+    first = merge_row()
+    moderation.merge_threads(moderator=moderator, thread_id=into.pk, into_thread_id=final.pk)
+    second = ModerationAction.objects.filter(action="merge_threads").exclude(pk=first.pk).get()
+    redirected = client.get(duplicate.get_absolute_url())
+
+    with pytest.raises(ModerationError, match="later merge"):
+        moderation.unmerge_threads(actor=staff, action_id=first.pk)
+    moderation.unmerge_threads(actor=staff, action_id=second.pk)
+    moderation.unmerge_threads(actor=staff, action_id=first.pk)
+
+    assert redirected["Location"] == final.get_absolute_url()
+    assert (snapshot(duplicate), snapshot(into), snapshot(final)) == before
+    assert ModerationAction.objects.filter(action="unmerge_threads").count() == 2
+
+
+def test_a_merge_from_before_tombstones_is_refused(staff, threads):
+    _duplicate, into = threads
+    old = ModerationAction.objects.create(
+        actor=staff,
+        action=ModerationAction.Action.MERGE_THREADS,
+        target="old",
+        before={"thread": 999, "posts": []},
+        after={"thread": into.pk, "first_number": 3},
+    )
+
+    with pytest.raises(ModerationError, match="before merges could be undone"):
+        moderation.unmerge_threads(actor=staff, action_id=old.pk)
+
+    assert ModerationAction.objects.count() == 1
