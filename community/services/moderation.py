@@ -387,7 +387,9 @@ def unmerge_threads(*, actor: User, action_id: int, reason: str = "") -> Thread:
     if target.merged_into_id is not None:
         raise ModerationError("Undo the later merge of the target thread first.")
     moved = list(
-        Post.objects.filter(thread=target, merged_from=source).values_list("pk", flat=True)
+        Post.objects.filter(thread=target, merged_from=source)
+        .order_by("merged_number")
+        .values_list("pk", flat=True)
     )
     Post.objects.filter(pk__in=moved).update(
         thread=source, number=F("merged_number"), merged_from=None, merged_number=None
