@@ -110,6 +110,11 @@ class Thread(models.Model):
     solved_at = models.DateTimeField(
         null=True, blank=True, help_text="When the answer was accepted."
     )
+    # A thread merged into another is kept as a tombstone (hidden everywhere, its address
+    # redirecting to the target) so staff can undo the merge.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -200,6 +205,11 @@ class Post(models.Model):
     # PostgreSQL full-text search: title (weight A, opening post only) + body (weight B).
     # Filled by community.search; a GIN index is created on PostgreSQL only (migration 0002).
     search_vector = SearchVectorField(null=True, editable=False)
+    # A post moved by a merge remembers its thread and number there, so staff can undo it.
+    merged_from = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -420,6 +430,7 @@ class ModerationAction(models.Model):
         DISMISS_FLAGS = "dismiss_flags", "Dismissed flags"
         MOVE_THREAD = "move_thread", "Moved a thread"
         MERGE_THREADS = "merge_threads", "Merged threads"
+        UNMERGE_THREADS = "unmerge_threads", "Undid a merge"
         WARN = "warn", "Warned a member"
         SUSPEND = "suspend", "Suspended a member"
         UNSUSPEND = "unsuspend", "Lifted a suspension"

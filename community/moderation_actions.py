@@ -72,6 +72,11 @@ def _merge(m: User, pk: int, reason: str, data: Any) -> str:
     return "Merged."
 
 
+def _unmerge(m: User, pk: int, reason: str, data: Any) -> str:
+    thread = moderation.unmerge_threads(actor=m, action_id=pk, reason=reason)
+    return f"Merge undone: “{thread.title}” is back."
+
+
 def _dismiss_thread(m: User, pk: int, reason: str, data: Any) -> str:
     moderation.dismiss_flags(moderator=m, thread_id=pk, reason=reason)
     return "Flags dismissed: the thread stays as it is."
@@ -110,6 +115,7 @@ ACTIONS: dict[tuple[str, str], Callable[[User, int, str, Any], str]] = {
     ("thread", "move"): _move,
     ("thread", "merge"): _merge,
     ("thread", "dismiss"): _dismiss_thread,
+    ("audit", "unmerge"): _unmerge,  # the id is the merge's audit row (staff only)
     ("profile", "dismiss"): _dismiss_profile,
     ("member", "warn"): _warn,
     ("member", "suspend"): _suspend,

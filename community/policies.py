@@ -63,8 +63,11 @@ def _awaiting_review_filter(viewer: Viewer, field: str, published: Q, prefix: st
 
 def visible_threads(viewer: Viewer) -> QuerySet[Thread]:
     """The threads in categories the viewer may open (a thread held for review: only its
-    author and its moderators)."""
-    threads = Thread.objects.filter(category_access_filter(viewer, "category__"))
+    author and its moderators). A thread merged into another (a tombstone kept so staff can
+    undo the merge) is seen by no one: its address redirects to the target."""
+    threads = Thread.objects.filter(
+        category_access_filter(viewer, "category__"), merged_into__isnull=True
+    )
     review = _awaiting_review_filter(viewer, "author", Q(is_held=False), "category__")
     return threads if review is None else threads.filter(review)
 

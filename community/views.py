@@ -163,14 +163,20 @@ def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> 
 @visitor_cacheable(on_hit=_count_cached_view)
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
-    screen = or_404(
-        lambda: selectors.get_thread_screen(
+    try:
+        screen = selectors.get_thread_screen(
             viewer=request.user,
             thread_id=thread_id,
             page=page_param(request.GET),
             sort=request.GET.get("sort", ""),
         )
-    )
+    except Thread.DoesNotExist as missing:
+        # A thread merged into another: its address leads to the target (not permanent:
+        # staff may undo the merge).
+        url = selectors.merged_thread_url(viewer=request.user, thread_id=thread_id)
+        if url is None:
+            raise Http404 from missing
+        return redirect(url)
     if slug != (slugify(screen.thread.title) or "thread"):
         # Titles can change: a temporary redirect that keeps ?page=…
         query = request.GET.urlencode()

@@ -55,6 +55,7 @@ from community.selectors.thread_page import (
     get_thread,
     get_thread_screen,
     list_post_revisions,
+    merged_thread_url,
     page_count,
     reactions_given,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "list_similar_threads",
     "list_threads",
     "list_topics",
+    "merged_thread_url",
     "page_count",
     "reactions_given",
     "read_numbers",

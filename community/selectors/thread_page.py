@@ -29,6 +29,20 @@ def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
     )
 
 
+def merged_thread_url(*, viewer: Viewer, thread_id: int) -> str | None:
+    """Where a thread merged into another now lives (following later merges), when the
+    viewer may see it there; None for any other missing or invisible thread."""
+    seen: set[int] = set()
+    current = Thread.objects.filter(pk=thread_id).values_list("merged_into_id", flat=True).first()
+    while current is not None and current not in seen:
+        seen.add(current)
+        target = policies.visible_threads(viewer).filter(pk=current).first()
+        if target is not None:
+            return target.get_absolute_url()
+        current = Thread.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+    return None
+
+
 def page_count(thread: Thread) -> int:
     """How many pages of POSTS_PER_PAGE the thread has (at least one)."""
     return max(math.ceil(thread.post_count / POSTS_PER_PAGE), 1)

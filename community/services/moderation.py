@@ -281,8 +281,10 @@ def move_thread(*, moderator: User, thread_id: int, category_id: int, reason: st
 def merge_threads(
     *, moderator: User, thread_id: int, into_thread_id: int, reason: str = ""
 ) -> Thread:
-    """Move every post of one thread to the end of another (numbers follow on) and remove
-    the emptied thread. The audit row keeps its title, category and the posts moved.
+    """Move every post of one thread to the end of another (numbers follow on). The emptied
+    thread is kept as a tombstone (merged_into: hidden, its address redirects) and each
+    moved post remembers its thread and number, so staff can undo it (unmerge_threads).
+    The audit row keeps both threads' counters as they were.
 
     Raises NotAllowedError (either thread outside the moderator's categories),
     ModerationError (a thread into itself)."""
@@ -292,11 +294,21 @@ def merge_threads(
     locked = {t.pk: t for t in (_moderated_thread(moderator, first),)}
     locked[second] = _moderated_thread(moderator, second)
     source, target = locked[thread_id], locked[into_thread_id]
-    moved = list(Post.objects.filter(thread=source).order_by("number").values_list("pk", flat=True))
+    rows: list[tuple[int, int | None, int | None]] = list(
+        Post.objects.filter(thread=source)
+        .order_by("number")
+        .values_list("pk", "merged_from_id", "merged_number")
+    )
+    moved = [pk for pk, _, _ in rows]
+    # Marks of an earlier merge these posts carry: given back when this one is undone.
+    earlier = {str(pk): [was, number] for pk, was, number in rows if was is not None}
+    flags = list(Flag.objects.filter(thread=source).values_list("pk", flat=True))
     offset = target.post_count
     # Numbers follow on after the target's last (held posts' numbers included), so the
     # unique (thread, number) holds for every row as it moves.
-    Post.objects.filter(thread=source).update(thread=target, number=F("number") + offset)
+    Post.objects.filter(thread=source).update(
+        thread=target, number=F("number") + offset, merged_from=source, merged_number=F("number")
+    )
     last = Post.objects.filter(thread=target).order_by("-created_at").first()
     Thread.objects.filter(pk=target.pk).update(
         post_count=offset + len(moved),
@@ -316,17 +328,113 @@ def merge_threads(
             "title": source.title,
             "category": source.category.slug,
             "posts": moved,
+            "earlier": earlier,
+            "flags": flags,
+            "target": _counters(target),
         },
         after={"thread": target.pk, "first_number": offset + 1},
     )
     if not source.is_held:
         Category.objects.filter(pk=source.category_id).update(thread_count=F("thread_count") - 1)
-    Flag.objects.filter(thread=source).update(thread=target)
-    source.delete()
-    for post_id in moved:
-        search.index_post(post_id=post_id)
+    Flag.objects.filter(pk__in=flags).update(thread=target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    search.index_posts(moved)
     target.refresh_from_db()
     return target
+
+
+def _counters(thread: Thread) -> dict[str, object]:
+    return {
+        "post_count": thread.post_count,
+        "last_activity_at": thread.last_activity_at.isoformat(),
+        "last_poster": thread.last_poster_id,
+    }
+
+
+@transaction.atomic
+def unmerge_threads(*, actor: User, action_id: int, reason: str = "") -> Thread:
+    """Undo a merge (staff only), from its audit row: the moved posts go back to the kept
+    source thread with their own numbers, both threads' counters are restored (the target's
+    as they were, unless it has had replies since), and one audit row records it. Returns
+    the source thread.
+
+    Raises NotAllowedError (not staff), ModerationAction.DoesNotExist (not a merge),
+    ModerationError (already undone, from before merges were kept, target merged since)."""
+    if not is_staff(actor):
+        raise NotAllowedError("Only staff undo merges.")
+    merge = ModerationAction.objects.select_for_update().get(
+        pk=action_id, action=Action.MERGE_THREADS
+    )
+    before, after = merge.before or {}, merge.after or {}
+    if "target" not in before:
+        raise ModerationError("This merge was made before merges could be undone.")
+    if ModerationAction.objects.filter(
+        action=Action.UNMERGE_THREADS, before__merge=merge.pk
+    ).exists():
+        raise ModerationError("This merge has already been undone.")
+    first, second = sorted([before["thread"], after["thread"]])
+    locked = {
+        t.pk: t
+        for t in Thread.objects.select_for_update()
+        .select_related("category")
+        .filter(pk__in=[first, second])
+        .order_by("pk")
+    }
+    source, target = locked.get(before["thread"]), locked.get(after["thread"])
+    if source is None or target is None or source.merged_into_id != target.pk:
+        raise ModerationError("The threads have changed since: this merge can't be undone.")
+    if target.merged_into_id is not None:
+        raise ModerationError("Undo the later merge of the target thread first.")
+    moved = list(
+        Post.objects.filter(thread=target, merged_from=source)
+        .order_by("merged_number")
+        .values_list("pk", flat=True)
+    )
+    Post.objects.filter(pk__in=moved).update(
+        thread=source, number=F("merged_number"), merged_from=None, merged_number=None
+    )
+    for pk, (was, number) in before.get("earlier", {}).items():
+        Post.objects.filter(pk=int(pk), thread=source).update(merged_from=was, merged_number=number)
+    old = before["target"]
+    first_number = after["first_number"]
+    newest = Post.objects.filter(thread=target).order_by("-number").first()
+    if newest is None or newest.number < first_number:  # no replies since: as it was
+        post_count = old["post_count"]
+        last_activity_at = datetime.fromisoformat(old["last_activity_at"])
+        last_poster_id = old["last_poster"]
+    else:
+        latest = Post.objects.filter(thread=target).order_by("-created_at").first()
+        assert latest is not None  # noqa: S101  # newest exists
+        post_count = newest.number
+        last_activity_at, last_poster_id = latest.created_at, latest.author_id
+    target_update: dict[str, object] = {
+        "post_count": post_count,
+        "last_activity_at": last_activity_at,
+        "last_poster_id": last_poster_id,
+    }
+    if target.solution_id in moved:
+        target_update.update(solution=None, solved_at=None)
+    Thread.objects.filter(pk=target.pk).update(**target_update)
+    source.merged_into = None
+    source.save(update_fields=["merged_into"])
+    if not source.is_held:
+        Category.objects.filter(pk=source.category_id).update(thread_count=F("thread_count") + 1)
+    Flag.objects.filter(pk__in=before.get("flags", []), thread=target).update(thread=source)
+    record_action(
+        actor=actor,
+        action=Action.UNMERGE_THREADS,
+        target=f"thread “{source.title}” out of “{target.title}”",
+        category=source.category_id,
+        thread=source,
+        member=source.author_id,
+        reason=reason,
+        before={"merge": merge.pk, "thread": target.pk, "posts": moved},
+        after={"thread": source.pk, "post_count": source.post_count},
+    )
+    search.index_posts(moved)
+    source.refresh_from_db()
+    return source
 
 
 def _ensure_forum_moderator(actor: User, what: str) -> None:

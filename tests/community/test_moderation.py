@@ -191,7 +191,9 @@ def test_moving_a_thread_updates_both_categories_counts(moderator, room, author)
     ]
 
 
-def test_merging_appends_the_posts_and_removes_the_emptied_thread(moderator, room, author):
+def test_merging_appends_the_posts_and_keeps_the_emptied_thread_as_a_tombstone(
+    moderator, room, author
+):
     into = start_thread(author, room, title="How do I record a talk")
     posting.reply(author=UserFactory(), thread_id=into.pk, body="Use OBS.")
     duplicate = start_thread(UserFactory(), room, title="Recording talks at home")
@@ -203,7 +205,8 @@ def test_merging_appends_the_posts_and_removes_the_emptied_thread(moderator, roo
         (2,),
         (3,),
     ]
-    assert Thread.objects.filter(pk=duplicate.pk).exists() is False
+    assert Thread.objects.get(pk=duplicate.pk).merged_into_id == into.pk
+    assert policies.visible_threads(moderator).filter(pk=duplicate.pk).exists() is False
     assert Thread.objects.get(pk=into.pk).post_count == 3
     assert [row[0] for row in audit_rows()] == ["merge_threads"]
 

@@ -48,6 +48,8 @@ class World:
     event_id: int  # an AMA the members are registered for (to vote)
     question_id: int
     open_event_id: int  # a webinar to register for
+    merged_id: int  # a thread merged into `thread` (a tombstone only staff may unmerge)
+    merge_id: int  # ...and that merge's audit row
 
 
 @pytest.fixture
@@ -64,6 +66,14 @@ def world(settings) -> World:
     far_post = posting.reply(author=owner, thread_id=far.pk, body="Far away reply")
     event = EventFactory(ama=True)
     question = QuestionFactory(event=event, author=owner)
+    from community.services import moderation
+
+    merged = start_thread(owner, room, title="A duplicate thread")
+    moderation.merge_threads(
+        moderator=UserFactory(handle="merger", is_moderator=True),
+        thread_id=merged.pk,
+        into_thread_id=thread.pk,
+    )
     return World(
         room,
         elsewhere,
@@ -74,6 +84,8 @@ def world(settings) -> World:
         event.pk,
         question.pk,
         EventFactory().pk,
+        merged.pk,
+        ModerationAction.objects.get(action="merge_threads").pk,
     )
 
 
@@ -222,6 +234,16 @@ RUN: dict[str, Action] = {
         ),
         api_ok=201,
     ),
+    "unmerge_threads": Action(
+        effect=lambda w: Thread.objects.get(pk=w.merged_id).merged_into_id,
+        html=lambda c, w: c.post(
+            reverse("moderation:act"), act_form("audit", w.merge_id, "unmerge")
+        ),
+        api=lambda a, w: a.post(
+            "/api/v1/moderation/actions/", act_form("audit", w.merge_id, "unmerge"), format="json"
+        ),
+        api_ok=201,
+    ),
     "review_queue": Action(
         effect=lambda w: None,  # a read: the status says it all
         html=lambda c, w: c.get(reverse("moderation:queue")),
@@ -299,8 +321,9 @@ def test_api(api, world, action, name, expected):
 
 def test_no_refusal_wrote_an_audit_row(world, client):
     client.force_login(persona("member", world))
+    written = ModerationAction.objects.count()  # the world's merge
 
-    for action in ("hide_post", "suspend_member", "lock_thread"):
+    for action in ("hide_post", "suspend_member", "lock_thread", "unmerge_threads"):
         RUN[action].html(client, world)
 
-    assert ModerationAction.objects.count() == 0
+    assert ModerationAction.objects.count() == written

@@ -126,14 +126,17 @@ class QueueListApi(APIView):
 
 class ModerationActionCreateApi(APIView):
     """Act on a queue item: approve, hide, delete or restore a post; lock, move, merge or
-    keep (dismiss flags on) a thread; keep a profile; warn, suspend or unsuspend a member.
-    One audit row per action."""
+    keep (dismiss flags on) a thread; keep a profile; warn, suspend or unsuspend a member;
+    undo a merge (staff: kind audit, the merge's audit row id). One audit row per action."""
 
     permission_classes = [permissions.IsAuthenticated, IsModerator]
 
     @extend_schema_serializer(component_name="ModerationActionCreate")
     class InputSerializer(BodySerializer):
-        kind = serializers.ChoiceField(choices=["post", "thread", "profile", "member"])
+        kind = serializers.ChoiceField(
+            choices=["post", "thread", "profile", "member", "audit"],
+            help_text="audit: the id is an audit row (unmerge: staff undo that merge)",
+        )
         action = serializers.ChoiceField(
             choices=sorted({action for _, action in moderation_actions.ACTIONS})
         )
