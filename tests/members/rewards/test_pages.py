@@ -144,3 +144,30 @@ def test_the_reward_page_from_a_profile(client: Client, moderator, author) -> No
 
     assert (response.status_code, response["Location"]) == (302, "/u/helper/")
     assert list(ModeratorReward.objects.values_list("points", "post_id")) == [(7, None)]
+
+
+def test_a_moderator_rewards_from_the_profile_menu(client: Client, moderator, author) -> None:
+    client.force_login(moderator)
+    page = client.get("/u/helper/").content.decode()
+
+    assert page.count('action="/u/helper/reward/"') == 1
+    assert '<input type="hidden" name="next" value="/u/helper/">' in page
+
+
+@pytest.mark.parametrize("persona", ["member", "visitor"])
+def test_others_see_no_reward_menu_on_a_profile(client: Client, request, persona, author) -> None:
+    if persona == "member":
+        client.force_login(request.getfixturevalue("member"))
+    assert "/reward/" not in client.get("/u/helper/").content.decode()
+
+
+def test_the_moderation_queue_links_a_held_post_to_its_reward_form(
+    client: Client, moderator, reply
+) -> None:
+    from community.models import Post
+
+    Post.objects.filter(pk=reply.pk).update(status=Post.Status.HELD)
+    client.force_login(moderator)
+    page = client.get(reverse("moderation:queue")).content.decode()
+
+    assert f'href="/u/helper/reward/?post={reply.pk}&amp;next=' in page
