@@ -27,7 +27,9 @@ def seed_referrals() -> int:
     _pending, activated = (
         services.record_signup_referral(referred_id=peer.pk, code=code) for peer in peers
     )
-    if activated is None or activated.status != Referral.Status.PENDING:
+    if activated is None or activated.referred_id is None:
+        return 0
+    if activated.status != Referral.Status.PENDING:
         return 0
     services.note_community_act(member_id=activated.referred_id, act=Referral.Act.REPLY_LIKED)
     return int(services.activate_referral(referral_id=activated.pk))
