@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -25,8 +27,10 @@ class RewardForm(forms.Form):
     )
     post = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, badges: tuple[RewardChoice, ...] = (), **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, badges: tuple[RewardChoice, ...] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
         cap = settings.MODERATOR_REWARD_MAX_POINTS
         self.fields["points"].help_text = f"Up to {cap} per reward, within your weekly budget."
-        self.fields["badge"].choices = [("", "No badge")] + [(b.id, b.name) for b in badges]  # type: ignore[attr-defined]
+        badge = self.fields["badge"]
+        assert isinstance(badge, forms.TypedChoiceField)  # noqa: S101  # declared above
+        badge.choices = [("", "No badge")] + [(b.id, b.name) for b in badges]
