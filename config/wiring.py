@@ -128,6 +128,13 @@ def _connect_loyalty() -> None:
     hooks.register_target_resolver("badge", notifications.resolve_badges)
     hooks.register_target_resolver("tier", notifications.resolve_tiers)
 
+    # Moderator rewards tell the member what they were given; the target is their points.
+    from members.rewards import notifications as reward_notifications
+
+    for kind in reward_notifications.REWARD_KINDS:
+        register_kind(kind)
+    hooks.register_target_resolver("reward", reward_notifications.resolve_rewards)
+
 
 def _connect_leaderboards() -> None:
     from community.leaderboards import post_topics

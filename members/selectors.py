@@ -20,8 +20,10 @@ from members.policies import (
     can_edit_profile,
     can_see_birthday,
     can_view_profile,
+    is_moderator,
     visible_members,
 )
+from members.rewards.selectors import RewardChoice, default_points, reward_badges
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -136,6 +138,10 @@ class ProfileScreen:
     can_edit: bool
     activity: list[LoadedSection]
     badges: list[BadgeAward]
+    #: A moderator may reward this member from the profile; the badges their form offers.
+    can_reward: bool = False
+    reward_badges: tuple[RewardChoice, ...] = ()
+    reward_points: int = 0
 
 
 def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
@@ -146,6 +152,7 @@ def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
     if member is None:
         raise User.DoesNotExist
     is_own = bool(viewer.is_authenticated and viewer.pk == member.pk)
+    can_reward = is_moderator(viewer) and not is_own
     return ProfileScreen(
         member=member,
         topics=list(member.topics.all()),
@@ -159,6 +166,9 @@ def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
             .select_related("badge")
             .order_by("badge__position", "badge__name")
         ),
+        can_reward=can_reward,
+        reward_badges=reward_badges(viewer) if can_reward else (),
+        reward_points=default_points() if can_reward else 0,
     )
 
 

@@ -5,6 +5,7 @@ from members.leaderboards.urls import urlpatterns as leaderboard_urls
 from members.loyalty import views as loyalty
 from members.notifications.urls import urlpatterns as notification_urls
 from members.referrals.urls import urlpatterns as referral_urls
+from members.rewards import views as rewards
 
 app_name = "members"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     *leaderboard_urls,
     path("members/", views.directory, name="directory"),
     path("u/<str:handle>/", views.profile_detail, name="profile"),
+    path("u/<str:handle>/reward/", rewards.reward, name="reward"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("welcome/resend-link/", views.resend_confirmation, name="resend-confirmation"),
     path("settings/profile/", views.profile_edit, name="profile-edit"),

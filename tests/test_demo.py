@@ -131,7 +131,7 @@ def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
     entries = Activity.objects.count()
     call_command("seed_demo")
 
-    assert Activity.objects.count() == entries == 531
+    assert Activity.objects.count() == entries == 533  # 2: the activated referral, once
     assert list(Tier.objects.order_by("rank").values_list("slug", "points_threshold")) == [
         ("spark", 30),
         ("flame", 120),
@@ -142,6 +142,8 @@ def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
         "event_attended",
         "like_received",
         "moderator_award",
+        "referral_activated",
+        "referral_joined",
         "reply_posted",
         "thread_started",
     ]
@@ -151,4 +153,9 @@ def test_demo_loyalty_has_tiers_points_badges_and_a_granted_vip():
     assert BadgeAward.objects.filter(badge__slug="first-post").count() == 25
     dana = User.objects.get(handle="demo_member")
     assert dana.tier.slug == "flame"
+    from members.referrals.models import Referral
+
+    assert sorted(
+        Referral.objects.filter(referrer=dana).values_list("status", "is_referrer_rewarded")
+    ) == [("activated", True), ("pending", False)]
     assert replay.replay().tier_changes == 0

@@ -12,7 +12,7 @@ from django.urls import reverse
 from community import policies
 from community.models import Category, CategoryModerator, Flag, ModerationAction, Post, Thread
 from members.models import User
-from members.policies import Viewer, is_member, is_staff, suspension_notice
+from members.policies import Viewer, is_member, is_moderator, is_staff, suspension_notice
 
 
 class NotAllowedScreenError(Exception):
@@ -107,6 +107,8 @@ class ReviewQueueScreen:
     items: list[QueueItem]
     categories: list[Category]  # where the moderator may move threads
     can_suspend: bool
+    #: Forum-wide moderators reward a post's author from the queue (members' reward page).
+    can_reward: bool = False
 
 
 def get_review_queue_screen(*, viewer: Viewer) -> ReviewQueueScreen:
@@ -229,7 +231,12 @@ def get_review_queue_screen(*, viewer: Viewer) -> ReviewQueueScreen:
         .filter(policies.moderation_scope(viewer))
         .order_by("position", "name")
     )
-    return ReviewQueueScreen(items=items, categories=categories, can_suspend=everywhere)
+    return ReviewQueueScreen(
+        items=items,
+        categories=categories,
+        can_suspend=everywhere,
+        can_reward=is_moderator(viewer),
+    )
 
 
 def _histories(member_ids: set[int]) -> dict[int, tuple[int, list[ModerationAction]]]:

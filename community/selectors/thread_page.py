@@ -13,7 +13,14 @@ from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscrip
 from community.selectors.threads import _topics_prefetch
 from members.loyalty.marks import BadgeMark, notable_badges
 from members.models import User
-from members.policies import Viewer, is_member, is_suspended, suspension_notice
+from members.policies import Viewer, is_member, is_moderator, is_suspended, suspension_notice
+from members.rewards.selectors import (
+    RewardChoice,
+    ThankYou,
+    default_points,
+    reward_badges,
+    thank_yous_for,
+)
 
 
 def get_thread(*, viewer: Viewer, thread_id: int) -> Thread:
@@ -92,6 +99,12 @@ class PostRow:
     can_review: bool = False
     #: The author's most notable badges, shown beside their name (in the post cache's key).
     badges: tuple[BadgeMark, ...] = ()
+    #: Moderators' public thank-yous under the post (in the post cache's key).
+    thank_yous: tuple[ThankYou, ...] = ()
+    #: A moderator may reward the post's author; the manual badges their form offers.
+    can_reward: bool = False
+    reward_badges: tuple[RewardChoice, ...] = ()
+    reward_points: int = 0
 
     @property
     def is_awaiting_review(self) -> bool:
@@ -203,7 +216,8 @@ def get_thread_screen(
     names; the API's post list does not carry them).
 
     Costs a fixed number of queries whatever the thread's length: thread, topics, posts,
-    the authors' badges, and for a member read state, watching and reactions (posts are
+    the authors' badges, the posts' thank-yous, for a moderator the badges they may give,
+    and for a member read state, watching and reactions (posts are
     read by number range, never by OFFSET).
     """
     thread = get_thread(viewer=viewer, thread_id=thread_id)
@@ -238,6 +252,9 @@ def get_thread_screen(
             if with_badges
             else {}
         )
+        thanks = thank_yous_for(p.pk for p in posts) if with_badges else {}
+        rewarding = with_badges and is_moderator(viewer)
+        choices = reward_badges(viewer) if rewarding else ()
         can_quote = permissions.can_reply and permissions.can_post
         first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
         flaggable = is_member(viewer)
@@ -265,6 +282,13 @@ def get_thread_screen(
                     can_restore=can_moderate and post.is_deleted,
                     can_review=can_moderate and post.status != Post.Status.PUBLISHED,
                     badges=marks.get(post.author_id, ()) if post.author_id else (),
+                    thank_yous=thanks.get(post.pk, ()),
+                    can_reward=rewarding
+                    and post.author_id is not None
+                    and post.author_id != viewer.pk
+                    and not post.is_deleted,
+                    reward_badges=choices if rewarding else (),
+                    reward_points=default_points() if rewarding else 0,
                 )
             )
     return ThreadScreen(

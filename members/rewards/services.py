@@ -22,7 +22,9 @@ from members import policies
 from members.loyalty import badges, ledger
 from members.loyalty.models import Badge
 from members.models import User
+from members.notifications.services import notify
 from members.rewards.models import ModeratorReward
+from members.rewards.notifications import REWARD_NOTIFICATION
 
 VERB = "moderator_award"
 BUDGET_WINDOW = timedelta(days=7)
@@ -122,6 +124,15 @@ def reward_member(
         badges.grant_badge(
             moderator=moderator, badge_id=badge.pk, member_ids=[member_id], reason=text
         )
+    notify(
+        recipients=[member_id],
+        kind=REWARD_NOTIFICATION,
+        actor_id=moderator.pk,
+        target_type="reward",
+        target_id=reward.pk,
+        key=f"reward:{reward.pk}",
+        excerpt=text,
+    )
     return reward
 
 

@@ -129,3 +129,25 @@ def test_a_badge_earned_shows_beside_the_name_at_once(
         'title="Community hero badge (gold)">'
     )
     assert (mark in before, after.count(mark)) == (False, 2)  # helper's two replies
+
+
+def test_a_new_thank_you_shows_under_the_post_at_once(
+    client: Client, thread: Thread, member, moderator, helper
+) -> None:
+    from members.rewards import services as rewards
+
+    reply = Post.objects.get(thread=thread, number=2)
+    client.force_login(member)
+    before = _page(client, thread)
+    rewards.reward_member(
+        moderator=moderator,
+        member_id=helper.pk,
+        points=5,
+        reason="Clear answer",
+        thank_you="Thanks for the font tip!",
+        post_id=reply.pk,
+    )
+    after = _page(client, thread)
+
+    line = "<strong>@moderator</strong> thanked helper: Thanks for the font tip!"
+    assert (line in before, after.count(line)) == (False, 1)

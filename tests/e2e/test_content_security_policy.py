@@ -206,6 +206,8 @@ def staff_pages(forum) -> list[tuple[str, int]]:
         ("/moderation/audit/", 200),
         ("/staff/outbox/", 200),
         ("/badges/thank-you/", 200),  # with the moderators' grant form
+        ("/u/author/", 200),  # with the moderators' reward menu
+        ("/u/author/reward/", 200),
         (f"/staff/outbox/{forum['delivery'].pk}/", 200),  # last: the test reads its frame
     ]
 

@@ -97,3 +97,41 @@ def test_a_moderator_grants_a_badge_and_the_member_hears_of_it(
     sign_in(hal, "hal@example.com")
     hal.goto("/notifications/")
     expect(hal.get_by_role("main")).to_contain_text("You earned the “Thank you” badge")
+
+
+def test_a_moderator_rewards_a_reply_in_two_clicks_and_the_author_sees_it(
+    new_page, sign_in, answered, moderator
+):
+    from playwright.sync_api import expect
+
+    mod = new_page()
+    sign_in(mod, moderator.email)
+    mod.goto(answered["question"].get_absolute_url())
+    reply = mod.locator("#post-2")
+    reply.get_by_text("Reward", exact=True).click()  # first click: the menu opens
+    menu = reply.locator("details.reward-menu")
+    expect(menu.get_by_label("Points")).to_have_value("10")
+    menu.get_by_label("Badge").select_option(label="Thank you")
+    menu.get_by_label("Reason").fill("Found the root cause")
+    menu.get_by_label("Public thank-you (optional)").fill("This saved our deploys!")
+    menu.get_by_role("button", name="Give reward").click()  # second click: given
+
+    expect(
+        mod.get_by_text("You rewarded @hal: 10 points and the “Thank you” badge.")
+    ).to_be_visible()
+    expect(mod.get_by_role("main")).to_contain_text("thanked hal: This saved our deploys!")
+
+    hal = new_page()
+    sign_in(hal, "hal@example.com")
+    hal.goto("/notifications/")
+    expect(hal.get_by_role("main")).to_contain_text(
+        "A moderator rewarded you: 10 points and the “Thank you” badge"
+    )
+    hal.goto("/loyalty/points/")
+    expect(hal.get_by_test_id("balance")).to_have_text("47")
+    hal.goto("/loyalty/tiers/")
+    expect(hal.get_by_test_id("tier-progress")).to_contain_text("253 points to Champion")
+    hal.goto("/u/hal/")
+    expect(hal.get_by_role("main")).to_contain_text("Thank you")
+    hal.goto(answered["question"].get_absolute_url())
+    expect(hal.get_by_role("main")).to_contain_text("This saved our deploys!")

@@ -155,18 +155,23 @@ def long_thread(category):
 
 
 # the thread with its category, its topics, the page of posts, its authors' badges (one
-# query for every author on the page); a member adds the signed-in
+# query for every author on the page), the page's moderator thank-yous (one query); a
+# moderator adds the manual badges their reward menu offers (and, holding no tier, has no
+# tier to load among the signed-in five); a member adds the signed-in
 # five, the read marker, their notification level, their reactions on the page and marking
 # the thread's notifications read (the unread count is not cached yet, so the update runs);
 # whether they may post is read off the user row (has_verified_email), no query
 @pytest.mark.parametrize(
-    ("signed_in", "queries"), [(False, 4), (True, 4 + SIGNED_IN + 4)], ids=["visitor", "member"]
+    ("signed_in", "queries"),
+    [(False, 5), (True, 5 + SIGNED_IN + 4), ("moderator", 5 + SIGNED_IN - 1 + 4 + 1)],
+    ids=["visitor", "member", "moderator"],
 )
 def test_thread_page_costs_the_same_on_page_1_and_the_last_page_of_1000_posts(
     request, client, django_assert_num_queries, long_thread, signed_in, queries
 ):
     if signed_in:
-        client.force_login(request.getfixturevalue("reader"))
+        persona = "moderator" if signed_in == "moderator" else "reader"
+        client.force_login(request.getfixturevalue(persona))
     url = reverse("community:thread", args=[long_thread.pk, slugify(long_thread.title)])
     client.get(url, {"page": 50})  # a member has now read it all: no more writes
 
@@ -182,7 +187,7 @@ def test_thread_page_costs_the_same_on_page_1_and_the_last_page_of_1000_posts(
 
 
 @pytest.mark.parametrize(
-    ("signed_in", "queries"), [(False, 4), (True, 4 + SIGNED_IN + 3)], ids=["visitor", "member"]
+    ("signed_in", "queries"), [(False, 5), (True, 5 + SIGNED_IN + 3)], ids=["visitor", "member"]
 )
 def test_a_question_sorted_by_likes_costs_the_same_on_page_1_and_page_50(
     request, client, django_assert_num_queries, long_thread, signed_in, queries
@@ -207,7 +212,8 @@ def test_anonymous_thread_views_do_not_write_on_every_request(
     url = reverse("community:thread", args=[long_thread.pk, slugify(long_thread.title)])
     client.get(url)
 
-    with django_assert_num_queries(4) as captured:  # thread, topics, posts, badges: reads
+    # thread, topics, posts, badges, thank-yous: reads
+    with django_assert_num_queries(5) as captured:
         client.get(url)
 
     writes = [

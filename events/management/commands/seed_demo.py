@@ -14,6 +14,7 @@ from community import demo as community_demo
 from events import demo as events_demo
 from members import demo as members_demo
 from members.loyalty import demo as loyalty_demo
+from members.referrals import demo as referrals_demo
 
 
 class Command(BaseCommand):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         with tqdm(total=events_demo.demo_count(), desc="Events", unit="event", disable=None) as bar:
             events = events_demo.seed_events(progress=bar.update)
         moderation = community_demo.seed_moderation()
+        # Last: its points would otherwise lift members into tiers the forum demo reads.
+        referrals_demo.seed_referrals()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo community ready: {created} new members, {threads} new threads, "
