@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -70,6 +71,20 @@ def _row_key(row: ThreadRow, *, in_category: bool, latest_url: str, when: str) -
     return "row:v1:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
+def _render_cached(keys: list[str], contexts: list[dict[str, Any]], fragment: Any) -> list[str]:
+    """`fragment` rendered with each context, read from the cache by its key when there
+    (one round trip for the page), the fresh ones stored in one more."""
+    cached = cache.get_many(keys)
+    fresh = {
+        key: fragment.render(context)
+        for key, context in zip(keys, contexts, strict=True)
+        if key not in cached
+    }
+    if fresh:
+        cache.set_many(fresh, timeout=ROW_CACHE_SECONDS)
+    return [cached.get(key) or fresh[key] for key in keys]
+
+
 @register.simple_tag
 def thread_rows(
     rows: list[ThreadRow], in_category: object = None, latest_url: str = ""
@@ -87,19 +102,11 @@ def thread_rows(
         )
         for row in rows
     ]
-    cached = cache.get_many(keys)
-    rendered = []
-    fresh = {}
-    for key, row in zip(keys, rows, strict=True):
-        html = cached.get(key)
-        if html is None:
-            html = template.render(
-                {"row": row, "in_category": in_category, "latest_url": latest_url}
-            )
-            fresh[key] = html
-        rendered.append(html)
-    if fresh:
-        cache.set_many(fresh, timeout=ROW_CACHE_SECONDS)
+    rendered = _render_cached(
+        keys,
+        [{"row": row, "in_category": in_category, "latest_url": latest_url} for row in rows],
+        template,
+    )
     return mark_safe("".join(rendered))  # noqa: S308  # our own template's output, escaped there
 
 
@@ -161,25 +168,17 @@ def rendered_posts(
     no token is asked for, so their page stays cacheable whole)."""
     post_template = get_template("community/_post.html")
     keys = [_post_key(row, thread, reply_url) for row in rows]
-    cached = cache.get_many(keys)
-    fresh = {}
-    pairs = []
-    for key, row in zip(keys, rows, strict=True):
-        html = cached.get(key)
-        if html is None:
-            html = post_template.render(
-                {
-                    "row": row,
-                    "post": row.post,
-                    "thread": thread,
-                    "reply_url": reply_url,
-                    "csrf_token": CSRF_PLACEHOLDER,
-                }
-            )
-            fresh[key] = html
-        pairs.append((row, html))
-    if fresh:
-        cache.set_many(fresh, timeout=ROW_CACHE_SECONDS)
+    contexts = [
+        {
+            "row": row,
+            "post": row.post,
+            "thread": thread,
+            "reply_url": reply_url,
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        for row in rows
+    ]
+    pairs = zip(rows, _render_cached(keys, contexts, post_template), strict=True)
     request = getattr(context, "request", None)
     token = None
     served = []
