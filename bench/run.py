@@ -26,9 +26,11 @@ import math
 import os
 import platform
 import re
+import secrets
 import signal
 import socket
 import statistics
+import string
 import subprocess
 import sys
 import threading
@@ -416,6 +418,10 @@ def capture_page(client: Any, page: Page) -> Capture:
     return result
 
 
+#: The bench member's CSRF cookie: a secret as Django makes them (32 letters and digits).
+BENCH_CSRF = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+
+
 def member_session(member_id: int) -> str:
     """A signed-in session for the bench member, stored in the database gunicorn reads."""
     from django.conf import settings
@@ -581,7 +587,11 @@ def _hammer(
 
     headers = {"Connection": "keep-alive", "User-Agent": "hearth-bench"}
     if page.member:
-        headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+        # What the member's browser sends after its first page: the session and the CSRF
+        # cookie that page set (a form-bearing page is only stored for a known CSRF secret).
+        headers["Cookie"] = (
+            f"{settings.SESSION_COOKIE_NAME}={cookie}; {settings.CSRF_COOKIE_NAME}={BENCH_CSRF}"
+        )
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: Counter[str] = Counter()

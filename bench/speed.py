@@ -29,6 +29,7 @@ from typing import Any
 
 from bench import environment
 from bench.run import (
+    BENCH_CSRF,
     RESULTS_DIR,
     Gunicorn,
     Page,
@@ -90,18 +91,22 @@ def extra_pages() -> list[Page]:
 
 
 def in_process(page: Page, cookie: str) -> tuple[int, float]:
-    """(queries, HTML KB) of a warm request, as the member when the page is a member's."""
+    """(queries, HTML KB) of a warm render, as the member when the page is a member's: the
+    page cache is off here, so the count is what a page costs when it is rendered (a page
+    served from the cache costs none, or the member's one)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     client = Client()
     if page.member:
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
-    client.get(page.path)  # warm: templates, the session and the header's counts cached
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(page.path)
+        client.cookies[settings.CSRF_COOKIE_NAME] = BENCH_CSRF
+    with override_settings(PAGE_CACHE=False):
+        client.get(page.path)  # warm: templates, the session and the header's counts cached
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
     return len(captured.captured_queries), round(len(response.content) / 1024, 1)
 
 

@@ -22,7 +22,7 @@ from community.selectors import ListFilter, ThreadFilters
 from community.services import engagement, posting
 from core.exceptions import DomainError
 from core.http import or_404, page_param
-from core.page_cache import visitor_cacheable
+from core.page_cache import member_cacheable, visitor_cacheable
 from core.params import text_param
 from core.ratelimit import check_request_rate
 from members.models import User
@@ -71,18 +71,21 @@ def _thread_list(request: HttpRequest, *, category: str = "") -> HttpResponse:
     return render(request, "community/thread_list.html", {"screen": screen})
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
     return _thread_list(request)
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _thread_list(request, category=slug)
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
@@ -160,6 +163,7 @@ def _count_cached_view(request: HttpRequest, thread_id: int, slug: str = "") -> 
     return True
 
 
+@member_cacheable
 @visitor_cacheable(on_hit=_count_cached_view)
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
@@ -433,6 +437,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@member_cacheable
 @login_required
 @require_GET
 def for_you(request: HttpRequest) -> HttpResponse:

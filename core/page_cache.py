@@ -20,6 +20,24 @@ so a page a view marks `@visitor_cacheable` is rendered once and then served fro
 What a view does besides rendering (counting a thread's views) is declared with `on_hit`,
 and runs on a cache hit too. `quiet()` marks writes that a cached page may show a minute late
 by design (the batched view counter), so a popular thread does not empty the cache.
+
+**Members' pages** (views also marked `@member_cacheable`) are cached per member and per
+session, on the same rule: a page is a function of what the database holds, the session, the
+request and the minute, so while none of those changed the stored page is the page a render
+would give. Their keys carry, besides the visitors' generation:
+
+- **the members' generation**, replaced on commit of a write to a table only members see (the
+  notifications, the bell's source), or to a member's own state outside their requests;
+- **the member's own token**, replaced on commit of a write to their own state in their own
+  request (their read markers: opening a thread moves them, and retires only their pages);
+- **the session**: its key and a digest of its contents (a flag the session keeps shows at
+  once), and the CSRF cookie, so the forms in a stored page carry a token the member's cookie
+  still validates.
+
+A member's page is stored only when the render changed neither the session nor the CSRF
+cookie and showed no message; a request with a pending message or an `Authorization` header
+is never answered from the cache. Writes that change nothing (an UPDATE of no rows) retire
+nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +48,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar, overload
 
 from django.conf import settings
@@ -40,13 +59,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "page-cache:generation"
+MEMBER_GENERATION_KEY = "page-cache:member-generation"
 ENTRY_SECONDS = 60
-#: Tables whose rows no visitor-cacheable page shows: writing them keeps the cache.
-QUIET_TABLES = frozenset(
+#: Tables no cached page shows to anyone: writing them keeps every cache (the session's
+#: contents are part of a member's key instead).
+INVISIBLE_TABLES = frozenset(
     {
         "django_session",
-        "community_readstate",
-        "members_notification",
         "core_delivery",
         "core_delivery_attachments",
         "authtoken_token",
@@ -54,6 +73,13 @@ QUIET_TABLES = frozenset(
         "members_membersighting",
     }
 )
+#: A member's own state, shown only to them: written in their own request, it retires only
+#: their pages; written elsewhere (a worker, a command), every member's.
+OWN_TABLES = frozenset({"community_readstate"})
+#: Tables whose rows only members' pages show: writing them keeps the visitors' cache.
+MEMBER_TABLES = OWN_TABLES | {"members_notification"}
+#: Tables whose rows no visitor-cacheable page shows: writing them keeps the visitors' cache.
+QUIET_TABLES = INVISIBLE_TABLES | MEMBER_TABLES
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
 #: Headers a stored page keeps (the outer middleware adds the security headers again).
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Allow")
@@ -67,23 +93,36 @@ def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", True))
 
 
+def _member_token_key(member_id: int) -> str:
+    return f"page-cache:member-token:{member_id}"
+
+
+def _tokens(*keys: str) -> list[str]:
+    """The current tokens under `keys` (one cache round trip when all exist). A missing one
+    (never set, or evicted) becomes a fresh random token, so an eviction can never bring
+    back a token an earlier page was keyed by."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            found[key] = cache.get(key, "")
+    return [str(found[key]) for key in keys]
+
+
 def generation() -> str:
     """The current generation: a fresh random token after every visible write."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        value = cache.get(GENERATION_KEY, "")
-    return str(value)
+    return _tokens(GENERATION_KEY)[0]
 
 
-def bump() -> None:
-    """Retire every stored page (they are keyed by the token this replaces).
+def bump(key: str = GENERATION_KEY) -> None:
+    """Retire every stored page keyed by the token under `key` (by default the visitors'
+    generation, which members' keys carry too).
 
     A new random token rather than an increment: two writers bumping at once (the file cache
     of the embedded default has no atomic increment) still leave a token no earlier render
     was keyed by, so no page rendered before a commit outlives it.
     """
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    cache.set(key, secrets.token_hex(8), timeout=None)
 
 
 @contextmanager
@@ -97,25 +136,50 @@ def quiet() -> Iterator[None]:
         _state.quiet = previous
 
 
-def _bump_on_commit() -> None:
-    bump()
+def _written_key(table: str) -> str | None:
+    """The token a committed write to `table` replaces (None: it retires nothing)."""
+    if table in INVISIBLE_TABLES:
+        return None
+    if table not in MEMBER_TABLES:
+        return GENERATION_KEY
+    member_id = getattr(_state, "member_id", None)
+    if table in OWN_TABLES and member_id is not None:
+        return _member_token_key(member_id)
+    return MEMBER_GENERATION_KEY
+
+
+def _changed_rows(sql: str, context: dict[str, Any]) -> bool:
+    """Whether the write just run may have changed a row. Only an UPDATE or DELETE without
+    RETURNING is trusted to say it changed none (SQLite counts an INSERT ... RETURNING's
+    rows only once they are fetched; -1: the driver cannot say)."""
+    if sql.lstrip()[:6].upper() == "INSERT" or " RETURNING " in sql.upper():
+        return True
+    return getattr(context.get("cursor"), "rowcount", -1) != 0
 
 
 def watch_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """A database execute wrapper: a write to a visible table bumps the generation on commit."""
+    """A database execute wrapper: a write that changed rows of a table some cached page
+    shows replaces that page's token when the write commits."""
     result = execute(sql, params, many, context)
     if getattr(_state, "quiet", False):
         return result
     match = _WRITE.match(sql)
-    if match is None or match.group(1).lower() in QUIET_TABLES:
+    if match is None:
+        return result
+    key = _written_key(match.group(1).lower())
+    if key is None or not _changed_rows(sql, context):
         return result
     connection: BaseDatabaseWrapper = context["connection"]
     if not connection.in_atomic_block:
-        bump()
-    elif not any(entry[1] is _bump_on_commit for entry in connection.run_on_commit):
-        connection.on_commit(_bump_on_commit)
+        bump(key)
+        return result
+    pending = {getattr(entry[1], "page_cache_key", None) for entry in connection.run_on_commit}
+    if key not in pending:
+        callback = partial(bump, key)
+        callback.page_cache_key = key  # type: ignore[attr-defined]  # read back above
+        connection.on_commit(callback)
     return result
 
 
@@ -152,6 +216,15 @@ def visitor_cacheable(view: V | None = None, *, on_hit: OnHit | None = None) -> 
     return mark(view) if view is not None else mark
 
 
+def member_cacheable(view: V) -> V:
+    """Mark a view whose page each signed-in member may be served from the cache, their
+    own (see the module's docstring): a page whose every input is in the database, the
+    session, the request or the clock's minute. Not for a page a member rarely asks for
+    twice (a search), nor one whose render changes what it shows."""
+    view.member_cacheable = True  # type: ignore[attr-defined]  # a marker attribute
+    return view
+
+
 def throttled_on_hit(cls: type) -> OnHit:
     """For a DRF view class: a cached answer counts against the view's throttles too."""
 
@@ -162,26 +235,52 @@ def throttled_on_hit(cls: type) -> OnHit:
     return check
 
 
-def _marked(view: Callable[..., Any]) -> Callable[..., Any] | None:
+def _marked(view: Callable[..., Any]) -> Any:
     """The marked callable: a function view, or a DRF view class's `as_view()` function."""
-    if getattr(view, "visitor_cacheable", False):
-        return view
-    cls = getattr(view, "cls", None)
-    if cls is not None and getattr(cls, "visitor_cacheable", False):
-        return cls  # type: ignore[no-any-return]  # the class carries the marker
+    for candidate in (view, getattr(view, "cls", None)):
+        if getattr(candidate, "visitor_cacheable", False) or getattr(
+            candidate, "member_cacheable", False
+        ):
+            return candidate
     return None
 
 
-def _is_visitor(request: HttpRequest) -> bool:
+def _plain_get(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     )
 
 
-def _key(request: HttpRequest) -> str:
+def _is_visitor(request: HttpRequest) -> bool:
+    return _plain_get(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _member_parts(request: HttpRequest) -> list[str] | None:
+    """What a signed-in member's key carries besides the page (None: not served or stored
+    from the cache: a visitor, a pending message, no CSRF cookie yet)."""
+    if not _plain_get(request) or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    user = getattr(request, "user", None)
+    if not csrf_cookie or user is None or not user.is_authenticated:
+        return None
+    session = request.session
+    if "_messages" in session:
+        return None
+    contents = repr(sorted(session.items()))
+    _state.member_id = user.pk
+    return [
+        *_tokens(MEMBER_GENERATION_KEY, _member_token_key(user.pk)),
+        str(user.pk),
+        session.session_key or "",
+        hashlib.sha256(contents.encode()).hexdigest(),
+        csrf_cookie,
+    ]
+
+
+def _key(request: HttpRequest, member: list[str] | None = None) -> str:
     minute = int(timezone.now().timestamp() // 60)
     raw = "\n".join(
         (
@@ -191,9 +290,16 @@ def _key(request: HttpRequest) -> str:
             request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
+            *(member or ()),
         )
     )
-    return "page-cache:" + hashlib.sha256(raw.encode()).hexdigest()
+    prefix = "page-cache:member:" if member else "page-cache:"
+    return prefix + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _messages_untouched(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is None or not (storage.used or storage.added_new)
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -201,25 +307,49 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
+        and _messages_untouched(request)
+    )
+
+
+def _member_storable(request: HttpRequest) -> bool:
+    """A member's render may be stored when it left the session as it found it and kept
+    the CSRF secret of the cookie (the outer middleware would otherwise set cookies)."""
+    session = request.session
+    return not session.modified and request.META.get("CSRF_COOKIE") == request.COOKIES.get(
+        settings.CSRF_COOKIE_NAME
     )
 
 
 class VisitorPageCacheMiddleware:
-    """Serves and stores `@visitor_cacheable` pages for visitors. Last in MIDDLEWARE."""
+    """Serves and stores `@visitor_cacheable` pages for visitors, and `@member_cacheable`
+    ones for each signed-in member. Last in MIDDLEWARE."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
-        key = getattr(request, "_visitor_cache_key", None)
-        if key is not None and isinstance(response, HttpResponse) and _storable(request, response):
-            headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-            cache.set(key, (response.content, headers), ENTRY_SECONDS)
-        return response
+        try:
+            response = self.get_response(request)
+            key = getattr(request, "_page_cache_key", None)
+            if key is not None and isinstance(response, HttpResponse):
+                self._store(request, key, response)
+            return response
+        finally:
+            _state.member_id = None
+
+    @staticmethod
+    def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
+        if not _storable(request, response):
+            return
+        if key.startswith("page-cache:member:"):
+            if not _member_storable(request):
+                return
+        elif request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return  # a visitor's page with a form: its token would be someone else's
+        headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+        cache.set(key, (response.content, headers), ENTRY_SECONDS)
 
     def process_view(
         self,
@@ -229,12 +359,22 @@ class VisitorPageCacheMiddleware:
         kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
         marked = _marked(view)
-        if marked is None or not enabled() or not _is_visitor(request):
+        if marked is None or not enabled():
             return None
-        key = _key(request)
+        if _is_visitor(request):
+            if not getattr(marked, "visitor_cacheable", False):
+                return None
+            key = _key(request)
+        elif getattr(marked, "member_cacheable", False):
+            member = _member_parts(request)
+            if member is None:
+                return None
+            key = _key(request, member)
+        else:
+            return None
         stored = cache.get(key)
         if stored is None:
-            request._visitor_cache_key = key  # type: ignore[attr-defined]  # read in __call__
+            request._page_cache_key = key  # type: ignore[attr-defined]  # read in __call__
             return None
         content, headers = stored
         on_hit = getattr(marked, "visitor_cache_on_hit", None)

@@ -17,12 +17,13 @@ from core.email_events import parse_events, signature_is_valid
 from core.exceptions import ConflictError
 from core.forms import OutboxFilterForm
 from core.models import Delivery
-from core.page_cache import visitor_cacheable
+from core.page_cache import member_cacheable, visitor_cacheable
 from core.parsers import MalformedBodyError, load_json
 from core.selectors import get_delivery, get_outbox_screen
 from core.services import record_email_events, resend_delivery
 
 
+@member_cacheable
 @require_GET
 @visitor_cacheable
 def home(request: HttpRequest) -> HttpResponse:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import DomainError
 from core.http import page_param
 from core.models import Delivery
-from core.page_cache import visitor_cacheable
+from core.page_cache import member_cacheable, visitor_cacheable
 from core.params import text_param
 from members import selectors, services
 from members.forms import AvatarForm, DeleteAccountForm, OnboardingForm, ProfileForm
@@ -62,6 +62,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
@@ -76,6 +77,7 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     return render(request, "members/profile_detail.html", {"screen": screen})
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:

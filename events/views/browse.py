@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from community.pagination import decode_cursor
 from core.http import or_404
-from core.page_cache import visitor_cacheable
+from core.page_cache import member_cacheable, visitor_cacheable
 from core.params import text_param
 from events import selectors
 from events.forms import CheckInForm, QuestionForm, RatingForm
@@ -40,6 +40,7 @@ def _event_list(request: HttpRequest, when: str) -> HttpResponse:
     return render(request, "events/event_list.html", {"screen": screen})
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -47,6 +48,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return _event_list(request, When.UPCOMING)
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def past_events(request: HttpRequest) -> HttpResponse:
@@ -59,6 +61,7 @@ def _sort(request: HttpRequest) -> str:
     return sort if sort in QuestionSort.values else QuestionSort.VOTES
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def event_detail(request: HttpRequest, event_id: int, slug: str = "") -> HttpResponse:

@@ -8,9 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.http import or_404, page_param
+from core.page_cache import member_cacheable
 from members.leaderboards import selectors
 
 
+@member_cacheable
 @login_required
 @require_GET
 def leaderboard(request: HttpRequest, board: str = "week") -> HttpResponse:
@@ -23,6 +25,7 @@ def leaderboard(request: HttpRequest, board: str = "week") -> HttpResponse:
     return render(request, "members/leaderboard.html", {"screen": screen})
 
 
+@member_cacheable
 @login_required
 @require_GET
 def topic_leaderboard(request: HttpRequest, slug: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import or_404
+from core.page_cache import member_cacheable
 from members.hooks import scope_muter
 from members.middleware import without_member_time_zone
 from members.models import User
@@ -26,6 +27,7 @@ def _member(request: HttpRequest) -> User:
     return request.user
 
 
+@member_cacheable
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:

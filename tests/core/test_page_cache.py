@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -108,7 +109,11 @@ def test_a_committed_write_in_a_transaction_retires_once_on_commit(thread: Threa
         Thread.objects.filter(pk=thread.pk).update(title="One")
         Thread.objects.filter(pk=thread.pk).update(title="Two")
         assert page_cache.generation() == before  # not before the commit
-        callbacks = [c for c in connection.run_on_commit if c[1] is page_cache._bump_on_commit]
+        callbacks = [
+            c
+            for c in connection.run_on_commit
+            if getattr(c[1], "page_cache_key", None) == page_cache.GENERATION_KEY
+        ]
         assert len(callbacks) == 1
     assert page_cache.generation() != before
 
@@ -273,3 +278,172 @@ def test_the_scheme_and_host_are_part_of_the_key(
     with django_assert_num_queries(3):
         secure = client.get("/api/v1/threads/", secure=True)
     assert secure.status_code == 200
+
+
+# Members' pages: each member their own, retired by what changes what they see.
+
+
+def _member_client(user) -> Client:
+    """A signed-in member's browser after one page: it holds the CSRF cookie, which a page
+    must find before it is stored."""
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get("/forum/").status_code == 200
+    assert "csrftoken" in browser.cookies
+    return browser
+
+
+def test_a_members_second_visit_is_served_from_their_cache(
+    thread: Thread, member, django_assert_num_queries
+) -> None:
+    browser = _member_client(member)
+    first = browser.get("/forum/")
+    with django_assert_num_queries(1):  # the user behind the session; the page is stored
+        second = browser.get("/forum/")
+    assert second.content == first.content
+    assert "Sign out" in second.content.decode()
+    assert "Cookie" in second["Vary"]
+
+
+def test_members_never_get_each_others_pages(thread: Thread, member) -> None:
+    from tests.members.factories import UserFactory
+
+    other = UserFactory(handle="otherone", display_name="Someone Else Entirely")
+    mine = _member_client(member)
+    theirs = _member_client(other)
+    mine.get("/forum/")
+    mine.get("/forum/")
+    page = theirs.get("/forum/").content.decode()
+    assert "Someone Else Entirely" in page
+    assert member.name not in page
+
+
+def test_reading_a_thread_retires_only_the_readers_pages(thread: Thread, member) -> None:
+    from tests.members.factories import UserFactory
+
+    other = UserFactory(handle="otherone")
+    reader, bystander = _member_client(member), _member_client(other)
+    for browser in (reader, bystander):
+        browser.get("/forum/")  # stored
+    mine_before = page_cache._tokens(page_cache._member_token_key(member.pk))[0]
+    theirs_before = page_cache._tokens(page_cache._member_token_key(other.pk))[0]
+    members_before = page_cache._tokens(page_cache.MEMBER_GENERATION_KEY)[0]
+    visitors_before = page_cache.generation()
+    assert reader.get(_url(thread)).status_code == 200  # moves the reader's marker
+    assert page_cache._tokens(page_cache._member_token_key(member.pk))[0] != mine_before
+    assert page_cache._tokens(page_cache._member_token_key(other.pk))[0] == theirs_before
+    assert page_cache._tokens(page_cache.MEMBER_GENERATION_KEY)[0] == members_before
+    assert page_cache.generation() == visitors_before
+
+
+def test_a_new_notification_shows_in_the_bell_at_once(thread: Thread, member) -> None:
+    from members.notifications import services as notifications
+    from tests.members.factories import UserFactory
+
+    browser = _member_client(member)
+    browser.get("/forum/")
+    assert 'data-bell-count hidden' in browser.get("/forum/").content.decode()
+    notifications.notify(
+        recipients=[member.pk],
+        kind="reply",
+        actor_id=UserFactory().pk,
+        target_type="post",
+        target_id=thread.posts.get(number=1).pk,
+        key="post:1",
+        scope=f"thread:{thread.pk}",
+        excerpt="A reply.",
+    )
+    page = browser.get("/forum/").content.decode()
+    assert 'data-bell-count hidden' not in page
+    assert "<span data-bell-number>1</span>" in page
+
+
+def test_a_write_that_changes_no_row_retires_nothing(thread: Thread) -> None:
+    before = page_cache.generation()
+    assert Thread.objects.filter(pk=thread.pk, title="Not this title").update(title="X") == 0
+    assert page_cache.generation() == before
+
+
+def test_what_the_session_holds_is_part_of_a_members_key(
+    thread: Thread, member, django_assert_num_queries
+) -> None:
+    browser = _member_client(member)
+    browser.get("/forum/")
+    session = browser.session
+    session["something-a-page-may-show"] = "on"
+    session.save()
+    with django_assert_num_queries(6):  # rendered again: the list's queries
+        browser.get("/forum/")
+
+
+def test_a_message_in_the_session_is_shown_and_the_page_not_stored(
+    thread: Thread, member, django_assert_num_queries
+) -> None:
+    browser = _member_client(member)
+    browser.get("/forum/")
+    # Watching leaves its confirmation for the next page (kept in the session).
+    response = browser.post(f"/t/{thread.pk}/watch/", {"level": "watching"})
+    assert response.status_code == 302
+    assert "watching this thread" in browser.get("/forum/").content.decode()
+    assert "watching this thread" not in browser.get("/forum/").content.decode()
+
+
+def test_a_stored_members_page_carries_a_csrf_token_their_cookie_accepts(
+    thread: Thread, member, django_assert_num_queries
+) -> None:
+    browser = _member_client(member)
+    browser.handler.enforce_csrf_checks = True
+    browser.get(_url(thread))  # moves the read marker: retires what it stored
+    browser.get(_url(thread))
+    with django_assert_num_queries(1):
+        page = browser.get(_url(thread)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    response = browser.post(
+        f"/t/{thread.pk}/reply/",
+        {"body": "Sent from a cached page", "csrfmiddlewaretoken": token.group(1)},
+    )
+    assert response.status_code == 302
+    assert thread.posts.filter(source="Sent from a cached page").count() == 1
+
+
+def test_a_members_search_is_rendered_every_time(
+    thread: Thread, member, django_assert_num_queries
+) -> None:
+    browser = _member_client(member)
+    browser.get("/forum/search/?q=caching")
+    with django_assert_num_queries(4):  # the search's queries
+        browser.get("/forum/search/?q=caching")
+
+
+MEMBER_PAGES = {
+    "home": lambda t, e: "/",
+    "latest": lambda t, e: "/forum/",
+    "categories": lambda t, e: "/forum/categories/",
+    "category": lambda t, e: t.category.get_absolute_url(),
+    "thread": lambda t, e: t.get_absolute_url(),
+    "for you": lambda t, e: "/forum/for-you/",
+    "directory": lambda t, e: "/members/",
+    "profile": lambda t, e: f"/u/{t.author.handle}/",
+    "events": lambda t, e: "/events/",
+    "past events": lambda t, e: "/events/past/",
+    "event": lambda t, e: e.get_absolute_url(),
+    "notifications": lambda t, e: "/notifications/",
+    "leaderboard": lambda t, e: "/leaderboards/",
+}
+
+
+@pytest.mark.parametrize("page", MEMBER_PAGES)
+def test_every_member_page_is_served_from_their_cache_the_third_time(
+    page: str, thread: Thread, member, django_assert_num_queries
+) -> None:
+    from tests.events.factories import EventFactory
+
+    path = MEMBER_PAGES[page](thread, EventFactory())
+    browser = _member_client(member)
+    first = browser.get(path)
+    assert first.status_code == 200
+    second = browser.get(path)  # the first read may move a marker (retiring the first)
+    with django_assert_num_queries(1):
+        third = browser.get(path)
+    assert third.content == second.content
