@@ -82,11 +82,27 @@ def extra_pages() -> list[Page]:
         Page("floor", "Floor (bare Django)", "/bench/floor/"),
         Page("api_threads", "API: threads", "/api/v1/threads/"),
         Page("api_members", "API: members", "/api/v1/members/"),
+        Page("events", "Events", "/events/"),
+        Page("m_events", "Events", "/events/", member=True),
+        Page("m_leaderboard", "Leaderboard, this week", "/leaderboards/", member=True),
         Page("m_inbox", "Notifications", "/notifications/", member=True),
         # Signed in, search is rendered for every request (a visitor's repeated search is
         # served from the page cache): this row is what a new query costs.
         Page("m_search_common", "Search 'deploy'", "/forum/search/?q=deploy", member=True),
         Page("m_search_rare", "Search 'quokka'", "/forum/search/?q=quokka", member=True),
+    ]
+
+
+#: Visitor pages measured for the member too (their own row, key "m_" + the key).
+MEMBER_TWINS = ("category", "thread", "thread_normal", "directory", "profile")
+
+
+def member_twins(by_key: dict[str, Page]) -> list[Page]:
+    """The member's row of each page in MEMBER_TWINS: same address, signed in."""
+    return [
+        Page(f"m_{key}", by_key[key].label, by_key[key].path, member=True)
+        for key in MEMBER_TWINS
+        if key in by_key
     ]
 
 
@@ -207,10 +223,15 @@ def main(argv: list[str] | None = None) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     community = discover()
     by_key = {page.key: page for page in [*community.pages, *extra_pages()]}
+    by_key |= {twin.key: twin for twin in member_twins(by_key)}
     wanted = [k for k in args.only.split(",") if k] or [
         *PAGE_KEYS,
+        "events",
         "api_threads",
         "api_members",
+        *(f"m_{key}" for key in MEMBER_TWINS),
+        "m_events",
+        "m_leaderboard",
         "m_inbox",
         "m_search_common",
         "m_search_rare",

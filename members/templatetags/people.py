@@ -85,7 +85,7 @@ def author(member: User | None) -> SafeString:
     if member is None:
         return mark_safe('<span class="former-member">former member</span>')  # a constant
     return format_html(
-        '<a class="author-link" href="{}">{}</a>{}',
+        '<a href="{}">{}</a>{}',
         reverse("members:profile", args=[member.handle]),
         member.name,
         tier_mark(member),
