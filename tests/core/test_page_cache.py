@@ -342,7 +342,7 @@ def test_a_new_notification_shows_in_the_bell_at_once(thread: Thread, member) ->
 
     browser = _member_client(member)
     browser.get("/forum/")
-    assert 'data-bell-count hidden' in browser.get("/forum/").content.decode()
+    assert "data-bell-count hidden" in browser.get("/forum/").content.decode()
     notifications.notify(
         recipients=[member.pk],
         kind="reply",
@@ -354,7 +354,7 @@ def test_a_new_notification_shows_in_the_bell_at_once(thread: Thread, member) ->
         excerpt="A reply.",
     )
     page = browser.get("/forum/").content.decode()
-    assert 'data-bell-count hidden' not in page
+    assert "data-bell-count hidden" not in page
     assert "<span data-bell-number>1</span>" in page
 
 

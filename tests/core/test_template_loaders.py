@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.template import engines
+from django.template import Engine
 from django.test import Client
 
 from core.template_loaders import dedent
@@ -33,7 +33,7 @@ def test_no_template_indents_the_inside_of_a_pre_or_textarea(path: str) -> None:
 
 
 def test_a_text_template_is_loaded_as_written() -> None:
-    engine = engines["django"].engine
+    engine = Engine.get_default()
     text = next(TEMPLATES.rglob("*.txt"))
     name = text.relative_to(TEMPLATES).as_posix()
     template = engine.get_template(name)
