@@ -59,6 +59,9 @@ class Page:
     label: str
     path: str
     member: bool = False
+    #: Each request asks a new address (a counter in an ignored parameter), so no cache
+    #: answers: what a query costs the first time anyone asks it.
+    fresh: bool = False
 
 
 @dataclass
@@ -608,9 +611,10 @@ def _hammer(
                     if issued >= requests or time.monotonic() >= deadline:
                         return
                     issued += 1
+                    path = f"{page.path}&fresh={issued}" if page.fresh else page.path
                 began = time.perf_counter()
                 try:
-                    connection.request("GET", page.path, headers=headers)
+                    connection.request("GET", path, headers=headers)
                     response = connection.getresponse()
                     response.read()
                     status = str(response.status)

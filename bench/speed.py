@@ -57,6 +57,8 @@ PAGE_KEYS = [
 LIST_PAGES = {"latest", "category", "m_latest"}
 RATIO = 3.0
 SEARCH_P95_MS = 50.0
+#: Rows whose every request is a new search: judged on SEARCH_P95_MS (concurrency 1).
+FRESH_SEARCHES = {"search_fresh", "m_search_fresh"}
 MAX_QUERIES = 10
 LIST_HTML_KB = 35.0
 
@@ -86,10 +88,18 @@ def extra_pages() -> list[Page]:
         Page("m_events", "Events", "/events/", member=True),
         Page("m_leaderboard", "Leaderboard, this week", "/leaderboards/", member=True),
         Page("m_inbox", "Notifications", "/notifications/", member=True),
-        # Signed in, search is rendered for every request (a visitor's repeated search is
-        # served from the page cache): this row is what a new query costs.
         Page("m_search_common", "Search 'deploy'", "/forum/search/?q=deploy", member=True),
         Page("m_search_rare", "Search 'quokka'", "/forum/search/?q=quokka", member=True),
+        # A repeated search is served from the page cache like any page; these rows ask a
+        # new address every time, so each is rendered: what a query costs the first time.
+        Page("search_fresh", "Search 'deploy', new", "/forum/search/?q=deploy", fresh=True),
+        Page(
+            "m_search_fresh",
+            "Search 'deploy', new",
+            "/forum/search/?q=deploy",
+            member=True,
+            fresh=True,
+        ),
     ]
 
 
@@ -166,12 +176,15 @@ def judge(measure: Measure, floor: Measure) -> None:
     measure.p95_ratio = round(measure.c8["p95_ms"] / max(floor.c8["p95_ms"], 0.01), 2)
     if measure.key == "floor":
         return
+    if measure.key in FRESH_SEARCHES:
+        # Judged on the search target alone: a page never served from the cache.
+        if measure.c1["p95_ms"] > SEARCH_P95_MS:
+            measure.misses.append(f"common-word search p95 {measure.c1['p95_ms']} ms (max 50)")
+        return
     if measure.rps_ratio > RATIO:
         measure.misses.append(f"requests/s {measure.rps_ratio}x below the floor's (max {RATIO}x)")
     if measure.p95_ratio > RATIO:
         measure.misses.append(f"p95 {measure.p95_ratio}x the floor's (max {RATIO}x)")
-    if measure.key in {"search_common", "m_search_common"} and measure.c1["p95_ms"] > SEARCH_P95_MS:
-        measure.misses.append(f"common-word search p95 {measure.c1['p95_ms']} ms (max 50)")
     if measure.queries > MAX_QUERIES:
         measure.misses.append(f"{measure.queries} SQL queries (max {MAX_QUERIES})")
     if measure.key in LIST_PAGES and measure.html_kb > LIST_HTML_KB:
@@ -235,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         "m_inbox",
         "m_search_common",
         "m_search_rare",
+        "search_fresh",
+        "m_search_fresh",
     ]
     pages = [by_key["floor"], *(by_key[k] for k in wanted if k in by_key and k != "floor")]
     cookie = member_session(community.member_id)

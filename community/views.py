@@ -409,6 +409,7 @@ def thread_moderate(request: HttpRequest, thread_id: int) -> HttpResponse:
     return redirect(back)
 
 
+@member_cacheable
 @visitor_cacheable
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:

@@ -219,8 +219,8 @@ def visitor_cacheable(view: V | None = None, *, on_hit: OnHit | None = None) -> 
 def member_cacheable(view: V) -> V:
     """Mark a view whose page each signed-in member may be served from the cache, their
     own (see the module's docstring): a page whose every input is in the database, the
-    session, the request or the clock's minute. Not for a page a member rarely asks for
-    twice (a search), nor one whose render changes what it shows."""
+    session, the request or the clock's minute; not for one whose render changes what it
+    shows."""
     view.member_cacheable = True  # type: ignore[attr-defined]  # a marker attribute
     return view
 

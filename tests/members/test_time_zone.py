@@ -74,3 +74,33 @@ def test_thread_page_shows_post_times_in_the_members_zone(client):
     body = client.get(thread.get_absolute_url()).content.decode()
 
     assert 'title="2 Mar 2026, 08:30"' in body  # 23:30 UTC is 08:30 next morning in Tokyo
+
+
+# The member's tier comes from the cache while nothing could have changed it.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_members_tier_is_read_once_then_from_the_cache(client, vip) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(vip)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/settings/privacy/").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert client.get("/settings/privacy/").status_code == 200
+    tier_queries = ['FROM "members_tier"' in q["sql"] for q in first.captured_queries]
+    assert tier_queries.count(True) == 1
+    assert ['FROM "members_tier"' in q["sql"] for q in second.captured_queries].count(True) == 0
+    assert len(second.captured_queries) == 1  # the user behind the session, nothing else
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renamed_tier_shows_at_once(client, vip) -> None:
+    from members.models import Tier
+
+    client.force_login(vip)
+    client.get("/settings/privacy/")
+    Tier.objects.filter(pk=vip.tier_id).update(name="Bonfire")
+    page = client.get(f"/u/{vip.handle}/").content.decode()
+    assert "Bonfire" in page
