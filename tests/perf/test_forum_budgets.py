@@ -147,7 +147,9 @@ def long_thread(category):
             for n in range(2, 1001)
         ]
     )
-    Thread.objects.filter(pk=thread.pk).update(post_count=1000)
+    Thread.objects.filter(pk=thread.pk).update(
+        post_count=1000, last_published_number=1000, last_number=1000
+    )
     for member, slugs in ((author, ["guru", "helpful", "one-year"]), (other, ["thank-you"])):
         for badge in Badge.objects.filter(slug__in=slugs):
             BadgeAward.objects.get_or_create(member=member, badge=badge)
