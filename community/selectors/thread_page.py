@@ -13,7 +13,7 @@ from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscrip
 from community.selectors.threads import _topics_prefetch
 from members.loyalty.marks import BadgeMark, notable_badges
 from members.models import User
-from members.policies import Viewer, is_member, is_moderator, is_suspended, suspension_notice
+from members.policies import Viewer, is_member, is_suspended, suspension_notice
 from members.rewards.selectors import (
     RewardChoice,
     ThankYou,
@@ -112,7 +112,8 @@ class PostRow:
     badges: tuple[BadgeMark, ...] = ()
     #: Moderators' public thank-yous under the post (in the post cache's key).
     thank_yous: tuple[ThankYou, ...] = ()
-    #: A moderator may reward the post's author; the manual badges their form offers.
+    #: A moderator of the post's category may reward its author; the manual badges their
+    #: form offers.
     can_reward: bool = False
     reward_badges: tuple[RewardChoice, ...] = ()
     reward_points: int = 0
@@ -227,7 +228,8 @@ def get_thread_screen(
     names; the API's post list does not carry them).
 
     Costs a fixed number of queries whatever the thread's length: thread, topics, posts,
-    the authors' badges, the posts' thank-yous, for a moderator the badges they may give,
+    the authors' badges, the posts' thank-yous, for a moderator of the thread's category
+    (forum-wide or theirs) the badges they may give,
     and for a member read state, watching and reactions (posts are
     read by number range, never by OFFSET).
     """
@@ -267,7 +269,9 @@ def get_thread_screen(
             else {}
         )
         thanks = thank_yous_for(p.pk for p in posts) if with_badges else {}
-        rewarding = with_badges and is_moderator(viewer)
+        # the moderators of the thread's category reward its posts' authors (the same rule
+        # as the reward service's, decided once for the page)
+        rewarding = with_badges and can_moderate
         choices = reward_badges(viewer) if rewarding else ()
         can_quote = permissions.can_reply and permissions.can_post
         first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
