@@ -51,9 +51,8 @@ def reward(request: HttpRequest, handle: str) -> HttpResponse:
                 member_id=member.pk,
                 post_id=int(post_id) if str(post_id or "").isdigit() else None,
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return _page(request, member, form, status=error.status_code)
+        except DomainError as error:  # say why, and offer no form it would refuse
+            return _page(request, member, form, status=error.status_code, refused=error.message)
         return _page(request, member, form)
     form = RewardForm(request.POST, badges=badges)
     if not form.is_valid():
@@ -78,7 +77,9 @@ def reward(request: HttpRequest, handle: str) -> HttpResponse:
     return redirect(_next(request, member))
 
 
-def _page(request: HttpRequest, member: User, form: RewardForm, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, member: User, form: RewardForm, status: int = 200, refused: str = ""
+) -> HttpResponse:
     moderator = request.user
     assert isinstance(moderator, User)  # noqa: S101  # login_required guarantees it
     return render(
@@ -89,6 +90,7 @@ def _page(request: HttpRequest, member: User, form: RewardForm, status: int = 20
             "form": form,
             "next": _next(request, member),
             "budget_left": services.budget_left(moderator_id=moderator.pk),
+            "refused": refused,
         },
         status=status,
     )
