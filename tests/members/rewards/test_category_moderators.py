@@ -14,8 +14,8 @@ from community.models import Post
 from community.services import posting
 from members.loyalty.models import Activity, Badge, BadgeAward
 from members.models import Notification
-from members.rewards import services
 from members.rewards.models import ModeratorReward
+from members.rewards.policies import OUT_OF_SCOPE
 from tests.community.factories import CategoryFactory, CategoryModeratorFactory
 from tests.community.steps import start_thread
 from tests.members.factories import UserFactory
@@ -129,10 +129,10 @@ def test_a_category_moderator_is_refused_a_reply_elsewhere_on_the_page(
     response = client.post(reverse("members:reward", args=["helper"]), _form(far))
 
     assert shown.status_code == 403
-    assert services.reward_policies.OUT_OF_SCOPE in shown.content.decode()
+    assert OUT_OF_SCOPE in shown.content.decode()
     assert 'name="reason"' not in shown.content.decode()  # no form it would refuse
     assert response.status_code == 403
-    assert services.reward_policies.OUT_OF_SCOPE in response.content.decode()
+    assert OUT_OF_SCOPE in response.content.decode()
     assert 'value="A clear, kind answer"' in response.content.decode()  # the text kept
     assert written(author) == (0, 0, 0, 0)
 
@@ -146,7 +146,7 @@ def test_a_category_moderator_is_refused_a_reply_elsewhere_through_the_api(
 
     assert (response.status_code, response.json()["detail"]) == (
         403,
-        services.reward_policies.OUT_OF_SCOPE,
+        OUT_OF_SCOPE,
     )
     assert written(author) == (0, 0, 0, 0)
 
