@@ -98,8 +98,10 @@ def _notify_member(action: ModerationAction, member_id: int | None) -> None:
 @transaction.atomic
 def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     """Publish a held or hidden post, or keep a flagged one up: its open flags are
-    dismissed. A post that was never published (held) now reaches the people it concerns
-    (mentions, watchers) and search; a held thread appears in its category.
+    dismissed. A post that was never published (held, or hidden while held) now counts
+    for everyone (reply count, last activity, unread marks; a held thread appears in its
+    category) and reaches the people it concerns (mentions, watchers), search and the
+    ledger: exactly once, however often or concurrently it is approved.
 
     Raises NotAllowedError (outside the moderator's categories), ModerationError (deleted,
     or published with nothing to review).
@@ -113,11 +115,12 @@ def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     if was != Post.Status.PUBLISHED:
         post.status, post.status_reason = Post.Status.PUBLISHED, ""
         post.save(update_fields=["status", "status_reason"])
-    # A held post (or one hidden while held) counts and is announced now, once; a post
-    # hidden after it was published comes back into search and earns its points again.
-    if was != Post.Status.PUBLISHED and not _publish_first_time(post) and was == Post.Status.HIDDEN:
-        search.index_post(post_id=post.pk)
-        _give_back_points(post)
+        # A held post (or one hidden while held) counts and is announced now, once; a post
+        # hidden after it was published comes back into search and earns its points again.
+        first_time = _publish_first_time(post)
+        if not first_time and was == Post.Status.HIDDEN:
+            search.index_post(post_id=post.pk)
+            _give_back_points(post)
     action = record_action(
         actor=moderator,
         action=Action.APPROVE_POST,
