@@ -59,7 +59,8 @@ class RewardCreateApi(APIView):
 
     Forum-wide moderators and staff reward anyone. A category moderator rewards a post in
     a category they moderate (`post`: the member's own post), or, without `post`, a member
-    who has a visible post in one of their categories; anything else answers 403."""
+    who has a visible post in one of their categories; outside their categories answers 403
+    (and a `post` that is not the member's own, 400)."""
 
     permission_classes = [IsAuthenticated, MayReward]
 
