@@ -357,6 +357,8 @@ class Builder:
                             created_at=spec.created_at,
                             last_activity_at=spec.last_activity_at,
                             post_count=spec.post_count,
+                            last_published_number=spec.post_count,
+                            last_number=spec.post_count,
                             view_count=rng.randint(spec.post_count, spec.post_count * 40),
                         )
                         for spec in chunk

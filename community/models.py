@@ -96,7 +96,14 @@ class Thread(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # What everyone sees counted: the published posts (the opening post included; a held
+    # post counts from its approval, once). Hidden or deleted posts keep their place.
     post_count = models.PositiveIntegerField(default=0, help_text="Including the opening post.")
+    # The highest number of a counted post: how far everyone pages and reads (unread marks).
+    last_published_number = models.PositiveIntegerField(default=0)
+    # The highest number given to any post, held ones included: the next reply follows it,
+    # and the thread's moderators page that far.
+    last_number = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
     is_pinned = models.BooleanField(default=False, help_text="Pinned at the top of its category.")
     is_pinned_globally = models.BooleanField(default=False, help_text="Pinned on Latest too.")
@@ -198,6 +205,10 @@ class Post(models.Model):
     # and the moderators of its category until a moderator approves it.
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.CharField(max_length=300, blank=True)
+    # When the post first counted for everyone (written published, or a held post approved);
+    # None while it never has. Approval applies a post's effects only while this is None,
+    # so they happen once whatever is approved twice, hidden first or raced.
+    published_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     like_count = models.PositiveIntegerField(default=0)
     thanks_count = models.PositiveIntegerField(default=0)
     insightful_count = models.PositiveIntegerField(default=0)

@@ -154,6 +154,38 @@ def moderation_scope(viewer: Viewer, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk__in": sorted(moderated_category_ids(viewer))})
 
 
+def reward_scope(moderator: User, member_id: int, post_id: int | None) -> str:
+    """Whether `moderator` may reward member `member_id` (members.hooks.RewardScope): ""
+    when allowed, "post" when `post_id` is not a live post of that member, "scope" when it
+    is outside the moderator's categories. A reward about a post: the moderators of its
+    category (one query). From a profile: forum-wide moderators and staff (no query); a
+    category moderator when the member has a visible post (published, not deleted, in a
+    visible thread) in one of their categories (one query, after the categories' one)."""
+    if post_id is not None:
+        found = (
+            Post.objects.filter(pk=post_id, is_deleted=False)
+            .values_list("author_id", "thread__category_id")
+            .first()
+        )
+        if found is None or found[0] != member_id:
+            return "post"
+        return "" if can_moderate(moderator, found[1]) else "scope"
+    if is_forum_moderator(moderator):
+        return ""
+    moderated = moderated_category_ids(moderator) if is_member(moderator) else frozenset()
+    if not moderated:
+        return "scope"
+    has_post = Post.objects.filter(
+        author_id=member_id,
+        status=Post.Status.PUBLISHED,
+        is_deleted=False,
+        thread__category_id__in=sorted(moderated),
+        thread__is_held=False,
+        thread__merged_into__isnull=True,
+    ).exists()
+    return "" if has_post else "scope"
+
+
 def can_post(viewer: Viewer) -> bool:
     """Only members (signed in, active, email verified) who are not suspended write in the
     forum."""

@@ -21,7 +21,7 @@ def connect() -> None:
 
 
 def _connect_community_to_members() -> None:
-    from community import selectors
+    from community import policies, selectors
     from community.selectors.moderation import profile_moderation
     from community.services.engagement import forget_reactions_of
     from members import hooks
@@ -43,6 +43,9 @@ def _connect_community_to_members() -> None:
             "recent_posts", "community/_profile_posts.html", selectors.recent_posts_by
         )
     )
+    # Moderator rewards: whom a moderator may reward, and about which post (a category
+    # moderator within their categories).
+    hooks.register_reward_scope(policies.reward_scope)
     # Flag a profile; forum-wide moderators warn, suspend and lift suspensions from it.
     hooks.register_profile_section(
         hooks.ProfileSection("moderation", "community/_profile_moderation.html", profile_moderation)

@@ -229,3 +229,28 @@ def register_subject_topics(subject_type: str, resolver: SubjectTopics) -> None:
 def subject_topics(subject_type: str) -> SubjectTopics | None:
     """The topic resolver of a ledger subject type, or None when no app registered one."""
     return _subject_topics.get(subject_type)
+
+
+class RewardScope(Protocol):
+    """May `moderator` reward member `member_id`, about post `post_id` when given? Returns
+    "" when allowed, else why not: "post" (not a live post of that member) or "scope"
+    (outside what the moderator looks after). With a post: its category must be one the
+    moderator moderates. Without (from a profile): forum-wide moderators and staff always;
+    a category moderator when the member has a visible post in one of their categories.
+    At most two queries, none for a forum-wide moderator rewarding from a profile."""
+
+    def __call__(self, moderator: User, member_id: int, post_id: int | None, /) -> str: ...
+
+
+_reward_scope: list[RewardScope] = []
+
+
+def register_reward_scope(scope: RewardScope) -> None:
+    """Let the app that knows posts and categories decide whom a moderator may reward."""
+    _reward_scope[:] = [scope]
+
+
+def reward_scope() -> RewardScope | None:
+    """The registered reward scope, or None (then only forum-wide moderators reward, and
+    only from profiles: without it no post can be checked)."""
+    return _reward_scope[0] if _reward_scope else None

@@ -60,6 +60,15 @@ def is_moderator(viewer: Viewer) -> bool:
     )
 
 
+def may_reward(viewer: Viewer) -> bool:
+    """Moderators of any kind reward members: forum-wide ones and staff, and category
+    moderators (whose rewards stop at their categories: members.hooks.RewardScope). Reads
+    only the user row: no query."""
+    return is_moderator(viewer) or (
+        is_member(viewer) and isinstance(viewer, User) and viewer.moderates_categories
+    )
+
+
 def is_staff(viewer: Viewer) -> bool:
     """Staff who are members: they appoint moderators and read the audit log."""
     return is_member(viewer) and isinstance(viewer, User) and viewer.is_staff

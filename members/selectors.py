@@ -20,9 +20,9 @@ from members.policies import (
     can_edit_profile,
     can_see_birthday,
     can_view_profile,
-    is_moderator,
     visible_members,
 )
+from members.rewards.policies import may_reward_member
 from members.rewards.selectors import RewardChoice, default_points, reward_badges
 
 DIRECTORY_PAGE_SIZE = 24
@@ -138,7 +138,8 @@ class ProfileScreen:
     can_edit: bool
     activity: list[LoadedSection]
     badges: list[BadgeAward]
-    #: A moderator may reward this member from the profile; the badges their form offers.
+    #: The viewer may reward this member from the profile (a forum-wide moderator; a category
+    #: moderator when the member posted in their categories); the badges their form offers.
     can_reward: bool = False
     reward_badges: tuple[RewardChoice, ...] = ()
     reward_points: int = 0
@@ -152,7 +153,7 @@ def get_profile_screen(*, viewer: Viewer, handle: str) -> ProfileScreen:
     if member is None:
         raise User.DoesNotExist
     is_own = bool(viewer.is_authenticated and viewer.pk == member.pk)
-    can_reward = is_moderator(viewer) and not is_own
+    can_reward = may_reward_member(viewer=viewer, member=member)
     return ProfileScreen(
         member=member,
         topics=list(member.topics.all()),

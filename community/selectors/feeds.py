@@ -46,6 +46,7 @@ class _Candidate:
     kind: str
     solution_id: int | None
     post_count: int
+    last_published_number: int
     last_activity_at: datetime
     topic_ids: list[int]
 
@@ -78,9 +79,15 @@ def _rank(member: User) -> tuple[list[Recommendation], dict[int, int]]:
         .exclude(author=member)  # a member's own threads are never recommended to them
         .exclude(category_id__in=muted_category_ids(member))
         .order_by("-last_activity_at", "-id")
-        .values_list("id", "category_id", "kind", "solution_id", "post_count", "last_activity_at")[
-            :FOR_YOU_CANDIDATES
-        ]
+        .values_list(
+            "id",
+            "category_id",
+            "kind",
+            "solution_id",
+            "post_count",
+            "last_published_number",
+            "last_activity_at",
+        )[:FOR_YOU_CANDIDATES]
     )
     ids = [row[0] for row in rows]
     topics: dict[int, list[int]] = {}
@@ -112,7 +119,7 @@ def _rank(member: User) -> tuple[list[Recommendation], dict[int, int]]:
             score += 2.0 + 0.5 * (len(shared) - 1)
             reason, reason_topic = "topic", shared[0]
         seen = read.get(candidate.id)
-        if seen is not None and seen >= candidate.post_count:
+        if seen is not None and seen >= candidate.last_published_number:
             score -= 1.5
         scored.append(
             (round(score, 3), candidate.last_activity_at, candidate.id, reason, reason_topic)

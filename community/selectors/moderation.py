@@ -12,7 +12,7 @@ from django.urls import reverse
 from community import policies
 from community.models import Category, CategoryModerator, Flag, ModerationAction, Post, Thread
 from members.models import User
-from members.policies import Viewer, is_member, is_moderator, is_staff, suspension_notice
+from members.policies import Viewer, is_member, is_staff, suspension_notice
 
 
 class NotAllowedScreenError(Exception):
@@ -107,7 +107,8 @@ class ReviewQueueScreen:
     items: list[QueueItem]
     categories: list[Category]  # where the moderator may move threads
     can_suspend: bool
-    #: Forum-wide moderators reward a post's author from the queue (members' reward page).
+    #: Moderators reward a post's author from the queue (members' reward page): every post
+    #: in the queue is in a category the viewer moderates.
     can_reward: bool = False
 
 
@@ -235,7 +236,7 @@ def get_review_queue_screen(*, viewer: Viewer) -> ReviewQueueScreen:
         items=items,
         categories=categories,
         can_suspend=everywhere,
-        can_reward=is_moderator(viewer),
+        can_reward=True,
     )
 
 

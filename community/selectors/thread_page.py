@@ -13,7 +13,7 @@ from community.models import POSTS_PER_PAGE, Post, Reaction, ReadState, Subscrip
 from community.selectors.threads import _topics_prefetch
 from members.loyalty.marks import BadgeMark, notable_badges
 from members.models import User
-from members.policies import Viewer, is_member, is_moderator, is_suspended, suspension_notice
+from members.policies import Viewer, is_member, is_suspended, suspension_notice
 from members.rewards.selectors import (
     RewardChoice,
     ThankYou,
@@ -50,9 +50,20 @@ def merged_thread_url(*, viewer: Viewer, thread_id: int) -> str | None:
     return None
 
 
-def page_count(thread: Thread) -> int:
-    """How many pages of POSTS_PER_PAGE the thread has (at least one)."""
-    return max(math.ceil(thread.post_count / POSTS_PER_PAGE), 1)
+def page_count(thread: Thread, *, reach: int | None = None) -> int:
+    """How many pages of POSTS_PER_PAGE the thread has (at least one): as far as its last
+    published post, or to post number `reach` for a viewer who sees further (held posts)."""
+    last = thread.last_published_number if reach is None else reach
+    return max(math.ceil(last / POSTS_PER_PAGE), 1)
+
+
+def _reach(thread: Thread, *, can_moderate: bool, last_read_number: int | None) -> int:
+    """The highest post number this viewer may page to: its moderators every held post;
+    a held post's author their own (posting read the thread to it); others the last
+    published post, so a held reply adds no page (no query: all on rows already loaded)."""
+    if can_moderate:
+        return thread.last_number
+    return min(max(thread.last_published_number, last_read_number or 0), thread.last_number)
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,8 @@ class PostRow:
     badges: tuple[BadgeMark, ...] = ()
     #: Moderators' public thank-yous under the post (in the post cache's key).
     thank_yous: tuple[ThankYou, ...] = ()
-    #: A moderator may reward the post's author; the manual badges their form offers.
+    #: A moderator of the post's category may reward its author; the manual badges their
+    #: form offers.
     can_reward: bool = False
     reward_badges: tuple[RewardChoice, ...] = ()
     reward_points: int = 0
@@ -195,7 +207,7 @@ class ThreadScreen:
         if not self.rows:
             return None
         if self.sort == AnswerSort.LIKES:
-            return self.thread.post_count if self.page_count == 1 else None
+            return self.thread.last_published_number if self.page_count == 1 else None
         return self.rows[-1].post.number
 
 
@@ -216,14 +228,18 @@ def get_thread_screen(
     names; the API's post list does not carry them).
 
     Costs a fixed number of queries whatever the thread's length: thread, topics, posts,
-    the authors' badges, the posts' thank-yous, for a moderator the badges they may give,
+    the authors' badges, the posts' thank-yous, for a moderator of the thread's category
+    (forum-wide or theirs) the badges they may give,
     and for a member read state, watching and reactions (posts are
     read by number range, never by OFFSET).
     """
     thread = get_thread(viewer=viewer, thread_id=thread_id)
-    pages = page_count(thread)
     state = get_reader_state(viewer=viewer, thread=thread)
     can_moderate = policies.can_moderate(viewer, thread.category_id)
+    pages = page_count(
+        thread,
+        reach=_reach(thread, can_moderate=can_moderate, last_read_number=state.last_read_number),
+    )
     permissions = ThreadPermissions(
         can_reply=is_member(viewer) and policies.can_reply(viewer, thread),
         can_post=policies.can_post(viewer),
@@ -253,7 +269,9 @@ def get_thread_screen(
             else {}
         )
         thanks = thank_yous_for(p.pk for p in posts) if with_badges else {}
-        rewarding = with_badges and is_moderator(viewer)
+        # the moderators of the thread's category reward its posts' authors (the same rule
+        # as the reward service's, decided once for the page)
+        rewarding = with_badges and can_moderate
         choices = reward_badges(viewer) if rewarding else ()
         can_quote = permissions.can_reply and permissions.can_post
         first_unread = (state.last_read_number or 0) + 1 if state.last_read_number else None
@@ -427,7 +445,7 @@ def first_unread_number(*, member: User, thread: Thread) -> int:
         .values_list("last_read_number", flat=True)
         .first()
     ) or 0
-    return min(read + 1, thread.post_count)
+    return max(min(read + 1, thread.last_published_number), 1)
 
 
 @dataclass(frozen=True)

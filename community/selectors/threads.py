@@ -57,7 +57,7 @@ class ThreadRow:
     @property
     def unread_count(self) -> int | None:
         read = self.last_read_number
-        return None if read is None else max(self.thread.post_count - read, 0)
+        return None if read is None else max(self.thread.last_published_number - read, 0)
 
     @property
     def is_new(self) -> bool:
@@ -103,7 +103,7 @@ class ThreadListPage:
     def unread_count(self, thread: Thread) -> int | None:
         """New posts since the member last read the thread; None if never opened."""
         read = self.read_numbers.get(thread.pk)
-        return None if read is None else max(thread.post_count - read, 0)
+        return None if read is None else max(thread.last_published_number - read, 0)
 
     @cached_property
     def rows(self) -> list[ThreadRow]:
@@ -148,7 +148,7 @@ def list_threads(
         threads = threads.exclude(category_id__in=muted_category_ids(member))
     if member and list_filter == ListFilter.UNREAD:
         threads = threads.filter(
-            read_states__member=member, read_states__last_read_number__lt=F("post_count")
+            read_states__member=member, read_states__last_read_number__lt=F("last_published_number")
         )
     elif member and list_filter == ListFilter.NEW:
         threads = threads.exclude(read_states__member=member).filter(

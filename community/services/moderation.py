@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from community import policies, search
@@ -97,8 +98,10 @@ def _notify_member(action: ModerationAction, member_id: int | None) -> None:
 @transaction.atomic
 def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     """Publish a held or hidden post, or keep a flagged one up: its open flags are
-    dismissed. A post that was never published (held) now reaches the people it concerns
-    (mentions, watchers) and search; a held thread appears in its category.
+    dismissed. A post that was never published (held, or hidden while held) now counts
+    for everyone (reply count, last activity, unread marks; a held thread appears in its
+    category) and reaches the people it concerns (mentions, watchers), search and the
+    ledger: exactly once, however often or concurrently it is approved.
 
     Raises NotAllowedError (outside the moderator's categories), ModerationError (deleted,
     or published with nothing to review).
@@ -112,25 +115,12 @@ def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     if was != Post.Status.PUBLISHED:
         post.status, post.status_reason = Post.Status.PUBLISHED, ""
         post.save(update_fields=["status", "status_reason"])
-    if was == Post.Status.HELD:
-        if post.number == 1 and thread.is_held:
-            Thread.objects.filter(pk=thread.pk).update(is_held=False)
-            thread.is_held = False
-            Category.objects.filter(pk=thread.category_id).update(
-                thread_count=F("thread_count") + 1
-            )
-        else:
-            Thread.objects.filter(pk=thread.pk).update(
-                last_activity_at=timezone.now(), last_poster_id=post.author_id
-            )
-        if post.author is not None:
-            _, mentioned = render_with_mentions(post.source)
-            after_post_written(
-                PostWritten(post=post, thread=thread, author=post.author, mentioned=mentioned)
-            )
-    elif was == Post.Status.HIDDEN:
-        search.index_post(post_id=post.pk)
-        _give_back_points(post)
+        # A held post (or one hidden while held) counts and is announced now, once; a post
+        # hidden after it was published comes back into search and earns its points again.
+        first_time = _publish_first_time(post)
+        if not first_time and was == Post.Status.HIDDEN:
+            search.index_post(post_id=post.pk)
+            _give_back_points(post)
     action = record_action(
         actor=moderator,
         action=Action.APPROVE_POST,
@@ -147,6 +137,36 @@ def approve_post(*, moderator: User, post_id: int, reason: str = "") -> Post:
     if was != Post.Status.PUBLISHED:
         _notify_member(action, post.author_id)
     return post
+
+
+def _publish_first_time(post: Post) -> bool:
+    """A post that never counted for everyone (held, perhaps hidden since) counts now, once:
+    the thread's counters, its activity (a held thread appears in its category), and every
+    effect of a new post (mentions, watchers, search, points). Claimed by a conditional
+    UPDATE on `published_at`, so approving twice, or at the same moment, applies it once.
+    False (nothing done) when the post had counted already."""
+    now = timezone.now()
+    if not Post.objects.filter(pk=post.pk, published_at__isnull=True).update(published_at=now):
+        return False
+    post.published_at = now
+    thread = post.thread
+    counters: dict[str, object] = {
+        "post_count": F("post_count") + 1,
+        "last_published_number": Greatest(F("last_published_number"), post.number),
+    }
+    if post.number == 1 and thread.is_held:
+        counters["is_held"] = False
+        thread.is_held = False
+        Category.objects.filter(pk=thread.category_id).update(thread_count=F("thread_count") + 1)
+    else:
+        counters.update(last_activity_at=now, last_poster_id=post.author_id)
+    Thread.objects.filter(pk=thread.pk).update(**counters)
+    if post.author is not None:
+        _, mentioned = render_with_mentions(post.source)
+        after_post_written(
+            PostWritten(post=post, thread=thread, author=post.author, mentioned=mentioned)
+        )
+    return True
 
 
 def _give_back_points(post: Post) -> None:
@@ -303,7 +323,7 @@ def merge_threads(
     # Marks of an earlier merge these posts carry: given back when this one is undone.
     earlier = {str(pk): [was, number] for pk, was, number in rows if was is not None}
     flags = list(Flag.objects.filter(thread=source).values_list("pk", flat=True))
-    offset = target.post_count
+    offset = target.last_number
     # Numbers follow on after the target's last (held posts' numbers included), so the
     # unique (thread, number) holds for every row as it moves.
     Post.objects.filter(thread=source).update(
@@ -311,7 +331,7 @@ def merge_threads(
     )
     last = Post.objects.filter(thread=target).order_by("-created_at").first()
     Thread.objects.filter(pk=target.pk).update(
-        post_count=offset + len(moved),
+        **_counted(target.pk),
         last_activity_at=max(target.last_activity_at, source.last_activity_at),
         last_poster_id=last.author_id if last else target.last_poster_id,
     )
@@ -342,6 +362,18 @@ def merge_threads(
     search.index_posts(moved)
     target.refresh_from_db()
     return target
+
+
+def _counted(thread_id: int) -> dict[str, int]:
+    """A thread's counters as its posts stand (one query): what everyone sees counted (held
+    posts not) and the highest number given. For merges, which move posts in bulk."""
+    published = Q(published_at__isnull=False)
+    found = Post.objects.filter(thread_id=thread_id).aggregate(
+        post_count=Count("pk", filter=published),
+        last_published_number=Max("number", filter=published),
+        last_number=Max("number"),
+    )
+    return {name: value or 0 for name, value in found.items()}
 
 
 def _counters(thread: Thread) -> dict[str, object]:
@@ -400,16 +432,14 @@ def unmerge_threads(*, actor: User, action_id: int, reason: str = "") -> Thread:
     first_number = after["first_number"]
     newest = Post.objects.filter(thread=target).order_by("-number").first()
     if newest is None or newest.number < first_number:  # no replies since: as it was
-        post_count = old["post_count"]
         last_activity_at = datetime.fromisoformat(old["last_activity_at"])
         last_poster_id = old["last_poster"]
     else:
         latest = Post.objects.filter(thread=target).order_by("-created_at").first()
         assert latest is not None  # noqa: S101  # newest exists
-        post_count = newest.number
         last_activity_at, last_poster_id = latest.created_at, latest.author_id
     target_update: dict[str, object] = {
-        "post_count": post_count,
+        **_counted(target.pk),
         "last_activity_at": last_activity_at,
         "last_poster_id": last_poster_id,
     }
@@ -418,6 +448,7 @@ def unmerge_threads(*, actor: User, action_id: int, reason: str = "") -> Thread:
     Thread.objects.filter(pk=target.pk).update(**target_update)
     source.merged_into = None
     source.save(update_fields=["merged_into"])
+    Thread.objects.filter(pk=source.pk).update(**_counted(source.pk))
     if not source.is_held:
         Category.objects.filter(pk=source.category_id).update(thread_count=F("thread_count") + 1)
     Flag.objects.filter(pk__in=before.get("flags", []), thread=target).update(thread=source)

@@ -57,7 +57,12 @@ def after_post_written(event: PostWritten) -> None:
 
 def after_post_edited(*, post: Post, editor: User, mentioned: list[User]) -> list[User]:
     """Record mentions the new text adds (not the author's own), tell those members, and
-    re-index the post. Returns the members mentioned for the first time in this post."""
+    re-index the post. Returns the members mentioned for the first time in this post.
+    A post that never counted yet (held) tells no one: its approval records and announces
+    the mentions its text has then."""
+    if post.published_at is None:
+        search.index_post(post_id=post.pk)
+        return []
     added = record_mentions(post, mentioned, author=post.author)
     if added:
         notify_new_mentions(post=post, member_ids=[member.pk for member in added])

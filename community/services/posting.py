@@ -135,7 +135,10 @@ def create_thread(
         created_at=now,
         last_activity_at=now,
         last_poster=author,
-        post_count=1,
+        # A held opening post counts from its approval (moderation.approve_post).
+        post_count=0 if held else 1,
+        last_published_number=0 if held else 1,
+        last_number=1,
         is_held=bool(held),
     )
     thread.topics.set(topics)
@@ -148,6 +151,7 @@ def create_thread(
         created_at=now,
         status=Post.Status.HELD if held else Post.Status.PUBLISHED,
         status_reason=held,
+        published_at=None if held else now,
     )
     if held:
         _after_held_post(post, thread, author)
@@ -179,7 +183,7 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
         raise InvalidPostError("You just posted exactly this. Edit it instead?", field="body")
     held = _review(author=author, source=clean_body, mentioned=mentioned, thread_id=thread.pk)
     now = timezone.now()
-    number = thread.post_count + 1
+    number = thread.last_number + 1
     post = Post.objects.create(
         thread=thread,
         number=number,
@@ -189,13 +193,18 @@ def reply(*, author: User, thread_id: int, body: str) -> Post:
         created_at=now,
         status=Post.Status.HELD if held else Post.Status.PUBLISHED,
         status_reason=held,
+        published_at=None if held else now,
     )
-    if held:  # takes its number; the thread's activity moves when it is approved
-        Thread.objects.filter(pk=thread.pk).update(post_count=number)
+    if held:  # takes its number; it counts for everyone (and moves activity) when approved
+        Thread.objects.filter(pk=thread.pk).update(last_number=number)
         _after_held_post(post, thread, author)
         return post
     Thread.objects.filter(pk=thread.pk).update(
-        post_count=number, last_activity_at=now, last_poster=author
+        post_count=F("post_count") + 1,
+        last_published_number=number,
+        last_number=number,
+        last_activity_at=now,
+        last_poster=author,
     )
     after_post_written(PostWritten(post=post, thread=thread, author=author, mentioned=mentioned))
     return post

@@ -104,7 +104,13 @@ def _watched_threads(member: User) -> list[WatchedThread]:
             thread__in=forum_policies.visible_threads(member),
         )
         .select_related("thread")
-        .only("thread__id", "thread__title", "thread__post_count", "thread__last_activity_at")
+        .only(
+            "thread__id",
+            "thread__title",
+            "thread__post_count",
+            "thread__last_published_number",
+            "thread__last_activity_at",
+        )
         .order_by("-thread__last_activity_at", "-thread_id")[:HOME_WATCHED]
     )
     read, _ = read_markers(
@@ -115,7 +121,11 @@ def _watched_threads(member: User) -> list[WatchedThread]:
         thread = row.thread
         assert thread is not None  # noqa: S101  # filtered on a visible thread
         last_read = read.get(thread.pk)
-        unread = thread.post_count - last_read if last_read is not None else thread.post_count
+        unread = (
+            max(thread.last_published_number - last_read, 0)
+            if last_read is not None
+            else thread.post_count
+        )
         watched.append(
             WatchedThread(
                 title=thread.title,

@@ -185,6 +185,18 @@ def grant_badge(
     """
     if not policies.is_moderator(moderator):
         raise ForbiddenError("Only moderators grant badges.")
+    return grant_badge_unchecked(
+        moderator=moderator, badge_id=badge_id, member_ids=member_ids, reason=reason
+    )
+
+
+@transaction.atomic
+def grant_badge_unchecked(
+    *, moderator: User, badge_id: int, member_ids: Sequence[int], reason: str
+) -> GrantResult:
+    """grant_badge without asking whether `moderator` is forum-wide: for a caller that has
+    checked its own rule (a reward, which category moderators give within their
+    categories). Raises what grant_badge raises, but ForbiddenError."""
     badge = Badge.objects.get(pk=badge_id, is_active=True)
     if not badge.is_manual:
         raise BadgeGrantError(

@@ -20,11 +20,11 @@ from members.rewards import services
 from members.selectors import members_with_handle
 
 
-class IsModerator(BasePermission):
+class MayReward(BasePermission):
     message = "Only moderators reward members."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return policies.is_moderator(request.user)
+        return policies.may_reward(request.user)
 
 
 class IsStaff(BasePermission):
@@ -55,9 +55,14 @@ def _user(request: Request) -> User:
 
 class RewardCreateApi(APIView):
     """A moderator rewards a member: points (per-reward cap, weekly budget), a manual
-    badge, or both, with a reason and an optional public thank-you. Audited."""
+    badge, or both, with a reason and an optional public thank-you. Audited.
 
-    permission_classes = [IsAuthenticated, IsModerator]
+    Forum-wide moderators and staff reward anyone. A category moderator rewards a post in
+    a category they moderate (`post`: the member's own post), or, without `post`, a member
+    who has a visible post in one of their categories; outside their categories answers 403
+    (and a `post` that is not the member's own, 400)."""
+
+    permission_classes = [IsAuthenticated, MayReward]
 
     @extend_schema_serializer(component_name="ModeratorRewardInput")
     class InputSerializer(BodySerializer):

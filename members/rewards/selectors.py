@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from members.loyalty.models import Badge
-from members.policies import Viewer, is_moderator
+from members.policies import Viewer, may_reward
 from members.rewards.models import ModeratorReward
 
 #: The points the reward form starts with (never above the per-reward cap).
@@ -32,8 +32,9 @@ class RewardChoice:
 
 
 def reward_badges(viewer: Viewer) -> tuple[RewardChoice, ...]:
-    """The active manual badges, for a moderator's reward form (1 query; none for others)."""
-    if not is_moderator(viewer):
+    """The active manual badges, for a moderator's reward form (forum-wide or category:
+    1 query; none for others)."""
+    if not may_reward(viewer):
         return ()
     return tuple(
         RewardChoice(id=badge.pk, name=badge.name)

@@ -23,6 +23,7 @@ from members.loyalty import badges, ledger
 from members.loyalty.models import Badge
 from members.models import User
 from members.notifications.services import notify
+from members.rewards import policies as reward_policies
 from members.rewards.models import ModeratorReward
 from members.rewards.notifications import REWARD_NOTIFICATION
 
@@ -53,6 +54,19 @@ def budget_left(*, moderator_id: int) -> int:
     return max(budget - int(given or 0), 0)
 
 
+def ensure_may_reward(*, moderator: User, member_id: int, post_id: int | None) -> None:
+    """The reward's scope (members.rewards.policies.reward_refusal). Raises RewardError (a
+    post that is not the member's) or ForbiddenError (outside the moderator's categories).
+    Writes nothing."""
+    refusal = reward_policies.reward_refusal(
+        moderator=moderator, member_id=member_id, post_id=post_id
+    )
+    if refusal == "post":
+        raise RewardError("That post is not one of this member's.", field="post")
+    if refusal:
+        raise ForbiddenError(reward_policies.OUT_OF_SCOPE)
+
+
 @transaction.atomic
 def reward_member(
     *,
@@ -68,10 +82,13 @@ def reward_member(
     weekly budget) as a ledger entry, and/or a manual badge, with a reason (required) and an
     optional public thank-you. Writes one audit row.
 
-    Raises ForbiddenError (not a moderator), RewardError (no reason, too many points,
-    nothing given, oneself, an automatic or unknown badge, an unknown member),
-    RewardBudgetError (over the weekly budget)."""
-    if not policies.is_moderator(moderator):
+    Forum-wide moderators and staff reward anyone; a category moderator only within their
+    categories: a post there (`post_id`), or from a profile a member with a visible post
+    there (ensure_may_reward). Raises ForbiddenError (not a moderator, or outside their
+    categories), RewardError (no reason, too many points, nothing given, oneself, an
+    automatic or unknown badge, an unknown member, a post not the member's),
+    RewardBudgetError (over the weekly budget). Nothing is written when it raises."""
+    if not policies.may_reward(moderator):
         raise ForbiddenError("Only moderators reward members.")
     text = _clean(reason)
     if not text:
@@ -90,6 +107,7 @@ def reward_member(
         raise RewardError("Moderators cannot reward themselves.", field="member")
     if not User.objects.filter(pk=member_id, is_active=True).exists():
         raise RewardError("No such member.", field="member")
+    ensure_may_reward(moderator=moderator, member_id=member_id, post_id=post_id)
     badge = None
     if badge_id is not None:
         badge = Badge.objects.filter(pk=badge_id, is_active=True).first()
@@ -121,7 +139,8 @@ def reward_member(
             reason=text,
         )
     if badge is not None:
-        badges.grant_badge(
+        # the reward's scope is checked above; the badge follows it
+        badges.grant_badge_unchecked(
             moderator=moderator, badge_id=badge.pk, member_ids=[member_id], reason=text
         )
     notify(

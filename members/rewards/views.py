@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from core.exceptions import DomainError
 from core.http import or_404
 from members.models import User
-from members.policies import is_moderator
+from members.policies import may_reward
 from members.rewards import notifications, selectors, services
 from members.rewards.forms import RewardForm
 from members.selectors import members_with_handle
@@ -33,16 +33,26 @@ def _next(request: HttpRequest, member: User) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reward(request: HttpRequest, handle: str) -> HttpResponse:
-    """GET: the reward form for this member (optionally for one post, `?post=`). POST: give
-    the reward, then back to where the moderator came from. Non-moderators get a 404."""
+    """GET: the reward form for this member (optionally for one post, `?post=`), or why the
+    moderator may not reward them (outside their categories: 403). POST: give the reward,
+    then back to where the moderator came from. Anyone who moderates nothing gets a 404."""
     moderator = request.user
     assert isinstance(moderator, User)  # noqa: S101  # login_required guarantees it
-    if not is_moderator(moderator):
+    if not may_reward(moderator):
         raise Http404
     member = or_404(lambda: members_with_handle(handle).get(is_active=True))
     badges = selectors.reward_badges(moderator)
     if request.method != "POST":
         form = RewardForm(initial={"post": request.GET.get("post") or None}, badges=badges)
+        post_id = form["post"].value()
+        try:
+            services.ensure_may_reward(
+                moderator=moderator,
+                member_id=member.pk,
+                post_id=int(post_id) if str(post_id or "").isdigit() else None,
+            )
+        except DomainError as error:  # say why, and offer no form it would refuse
+            return _page(request, member, form, status=error.status_code, refused=error.message)
         return _page(request, member, form)
     form = RewardForm(request.POST, badges=badges)
     if not form.is_valid():
@@ -59,14 +69,17 @@ def reward(request: HttpRequest, handle: str) -> HttpResponse:
             post_id=data["post"],
         )
     except DomainError as error:
-        field = error.field if error.field in form.fields else None
+        shown = error.field in form.fields and not form.fields[error.field].widget.is_hidden
+        field = error.field if shown else None  # a hidden field's error is shown on top
         form.add_error(field, error.message)
         return _page(request, member, form, status=error.status_code)
     messages.success(request, f"You rewarded @{member.handle}: {notifications.describe(given)}.")
     return redirect(_next(request, member))
 
 
-def _page(request: HttpRequest, member: User, form: RewardForm, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, member: User, form: RewardForm, status: int = 200, refused: str = ""
+) -> HttpResponse:
     moderator = request.user
     assert isinstance(moderator, User)  # noqa: S101  # login_required guarantees it
     return render(
@@ -77,6 +90,7 @@ def _page(request: HttpRequest, member: User, form: RewardForm, status: int = 20
             "form": form,
             "next": _next(request, member),
             "budget_left": services.budget_left(moderator_id=moderator.pk),
+            "refused": refused,
         },
         status=status,
     )

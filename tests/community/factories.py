@@ -54,6 +54,8 @@ class ThreadFactory(DjangoModelFactory[Thread]):
     author = factory.SubFactory(UserFactory)
     last_poster = factory.SelfAttribute("author")
     post_count = 1
+    last_published_number = factory.SelfAttribute("post_count")
+    last_number = factory.SelfAttribute("post_count")
     created_at = factory.LazyFunction(timezone.now)
     last_activity_at = factory.SelfAttribute("created_at")
 
@@ -86,7 +88,8 @@ def _accept(thread: Thread) -> None:
 
 
 class PostFactory(DjangoModelFactory[Post]):
-    """A reply appended to `thread` (numbers follow the thread's post_count).
+    """A reply appended to `thread` (numbers follow the thread's last_number; a post made
+    with `published_at=None`, as held ones are, does not count on the thread).
 
     Traits: `deleted` (soft-deleted, text kept for moderators), `edited` (edited once).
     """
@@ -106,9 +109,16 @@ class PostFactory(DjangoModelFactory[Post]):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         thread = kwargs["thread"]
-        thread.post_count += 1
-        Thread.objects.filter(pk=thread.pk).update(post_count=thread.post_count)
-        kwargs.setdefault("number", thread.post_count)
+        thread.last_number += 1
+        kwargs.setdefault("number", thread.last_number)
+        if kwargs.get("published_at", True) is not None:
+            thread.post_count += 1
+            thread.last_published_number = kwargs["number"]
+        Thread.objects.filter(pk=thread.pk).update(
+            post_count=thread.post_count,
+            last_published_number=thread.last_published_number,
+            last_number=thread.last_number,
+        )
         return super()._create(model_class, *args, **kwargs)
 
 

@@ -65,3 +65,44 @@ def test_flags_at_once_hide_the_post_when_the_threshold_is_reached(settings, pos
 
     assert results == ["flagged"] * 3
     assert Post.objects.get(pk=post_id).status == "hidden"
+
+
+def test_two_moderators_approving_a_held_reply_at_once_count_it_once():
+    from community.exceptions import ModerationError
+    from community.models import BlockedDomain, Category, Thread
+    from community.services import moderation
+    from members.loyalty.models import Activity
+
+    category = CategoryFactory()
+    thread = posting.create_thread(
+        author=UserFactory(), category_id=category.pk, title="Race me on approval", body="."
+    )
+    BlockedDomain.objects.create(domain="spam.example")
+    spammer = UserFactory()
+    held = posting.reply(author=spammer, thread_id=thread.pk, body="https://spam.example/x")
+    moderators = [UserFactory(is_moderator=True), UserFactory(is_moderator=True)]
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def approve(moderator) -> None:
+        try:
+            barrier.wait(timeout=10)
+            moderation.approve_post(moderator=moderator, post_id=held.pk)
+            results.append("approved")
+        except ModerationError:
+            results.append("nothing to approve")
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=approve, args=(m,)) for m in moderators]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+
+    after = Thread.objects.get(pk=thread.pk)
+    assert [worker.is_alive() for worker in workers] == [False, False]
+    assert sorted(results) == ["approved", "nothing to approve"]
+    assert (held.status, after.post_count, after.last_published_number) == ("held", 2, 2)
+    assert Category.objects.get(pk=category.pk).thread_count == 1
+    assert Activity.objects.filter(member=spammer, verb="reply_posted").count() == 1

@@ -22,7 +22,9 @@ from rest_framework.test import APIClient
 
 from community.models import Category, Flag, ModerationAction, Post, Reaction, Thread
 from events.models import QuestionVote, Registration
+from members.loyalty.models import Activity
 from members.models import User
+from members.rewards.models import ModeratorReward
 from tests.community.factories import CategoryFactory, CategoryModeratorFactory
 from tests.community.steps import start_thread
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory
@@ -269,6 +271,44 @@ RUN: dict[str, Action] = {
         api_ok=200,
     ),
 }
+
+
+def reward_form(post: Post) -> dict[str, Any]:
+    return {"points": "5", "reason": "Matrix", "thank_you": "Thanks", "post": str(post.pk)}
+
+
+def reward_body(post: Post) -> dict[str, Any]:
+    return {"member": "owner", "points": 5, "reason": "Matrix", "post": post.pk}
+
+
+def rewards_of(post: Post) -> tuple[int, int]:
+    """Audit rows and ledger entries of rewards for this post."""
+    return (
+        ModeratorReward.objects.filter(post_id=post.pk).count(),
+        Activity.objects.filter(verb="moderator_award", subject_id=post.pk).count(),
+    )
+
+
+RUN.update(
+    {
+        "reward_post": Action(
+            effect=lambda w: rewards_of(w.post),
+            html=lambda c, w: c.post(
+                reverse("members:reward", args=["owner"]), reward_form(w.post)
+            ),
+            api=lambda a, w: a.post("/api/v1/rewards/", reward_body(w.post), format="json"),
+            api_ok=201,
+        ),
+        "reward_post_elsewhere": Action(
+            effect=lambda w: rewards_of(w.far_post),
+            html=lambda c, w: c.post(
+                reverse("members:reward", args=["owner"]), reward_form(w.far_post)
+            ),
+            api=lambda a, w: a.post("/api/v1/rewards/", reward_body(w.far_post), format="json"),
+            api_ok=201,
+        ),
+    }
+)
 
 READS = {"review_queue", "audit_log"}
 HTML_READ_OK = 200

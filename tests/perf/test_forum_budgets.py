@@ -17,7 +17,7 @@ from community.models import Post, Thread
 from community.services import posting
 from core.models import Topic
 from members.loyalty.models import Badge, BadgeAward
-from tests.community.factories import CategoryFactory
+from tests.community.factories import CategoryFactory, CategoryModeratorFactory
 from tests.members.factories import TierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,11 +147,21 @@ def long_thread(category):
             for n in range(2, 1001)
         ]
     )
-    Thread.objects.filter(pk=thread.pk).update(post_count=1000)
+    Thread.objects.filter(pk=thread.pk).update(
+        post_count=1000, last_published_number=1000, last_number=1000
+    )
     for member, slugs in ((author, ["guru", "helpful", "one-year"]), (other, ["thank-you"])):
         for badge in Badge.objects.filter(slug__in=slugs):
             BadgeAward.objects.get_or_create(member=member, badge=badge)
     return thread
+
+
+@pytest.fixture
+def category_moderator(category):
+    """A VIP member who moderates the long thread's category."""
+    member = UserFactory(vip=True)
+    CategoryModeratorFactory(member=member, category=category)
+    return member
 
 
 # the thread with its category, its topics, the page of posts, its authors' badges (one
@@ -160,17 +170,25 @@ def long_thread(category):
 # tier to load among the signed-in five); a member adds the signed-in
 # five, the read marker, their notification level, their reactions on the page and marking
 # the thread's notifications read (the unread count is not cached yet, so the update runs);
-# whether they may post is read off the user row (has_verified_email), no query
+# whether they may post is read off the user row (has_verified_email), no query. A category
+# moderator of the thread's category costs a member's queries plus two: the categories
+# they moderate (once per request) and the manual badges their reward menu offers (the
+# menu on each post reuses the page's can_moderate: no query per post)
 @pytest.mark.parametrize(
     ("signed_in", "queries"),
-    [(False, 5), (True, 5 + SIGNED_IN + 4), ("moderator", 5 + SIGNED_IN - 1 + 4 + 1)],
-    ids=["visitor", "member", "moderator"],
+    [
+        (False, 5),
+        (True, 5 + SIGNED_IN + 4),
+        ("moderator", 5 + SIGNED_IN - 1 + 4 + 1),
+        ("category_moderator", 5 + SIGNED_IN + 4 + 2),
+    ],
+    ids=["visitor", "member", "moderator", "category_moderator"],
 )
 def test_thread_page_costs_the_same_on_page_1_and_the_last_page_of_1000_posts(
     request, client, django_assert_num_queries, long_thread, signed_in, queries
 ):
     if signed_in:
-        persona = "moderator" if signed_in == "moderator" else "reader"
+        persona = signed_in if isinstance(signed_in, str) else "reader"
         client.force_login(request.getfixturevalue(persona))
     url = reverse("community:thread", args=[long_thread.pk, slugify(long_thread.title)])
     client.get(url, {"page": 50})  # a member has now read it all: no more writes

@@ -90,3 +90,44 @@ def test_api_member_list_query_count_is_fixed(api, django_assert_num_queries):
 
     response = fetch(django_assert_num_queries, queries, lambda: api.get("/api/v1/members/"))
     assert response.json()["count"] == 200
+
+
+# a signed-in member's profile view costs 10 (the page's six, session, user, the header's
+# unread count and email banner); the Reward control adds, for a forum-wide moderator, the
+# manual badges its form offers (no scope query: they reward anyone); for a category
+# moderator, the categories they moderate and one EXISTS (has the member a visible post
+# there?), plus the badges when the control shows. Never a query per post of the member.
+@pytest.mark.parametrize(
+    ("viewer", "posts", "queries", "can_reward"),
+    [
+        ("member", 1, 10, False),
+        ("moderator", 1, 11, True),
+        ("category_moderator", 1, 13, True),
+        ("category_moderator", 30, 13, True),
+        ("category_moderator_elsewhere", 1, 12, False),
+    ],
+)
+def test_the_profiles_reward_check_costs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, viewer, posts, queries, can_reward
+):
+    from community.services import posting
+    from tests.community.factories import CategoryFactory, CategoryModeratorFactory
+    from tests.community.steps import start_thread
+
+    room, other = CategoryFactory(slug="room"), CategoryFactory(slug="other")
+    subject = UserFactory(handle="subject")
+    thread = start_thread(subject, other if viewer.endswith("elsewhere") else room, title="Hi all")
+    for n in range(posts - 1):
+        posting.reply(author=subject, thread_id=thread.pk, body=f"More {n}")
+    looking = UserFactory(is_moderator=viewer == "moderator")
+    if viewer.startswith("category_moderator"):
+        CategoryModeratorFactory(member=looking, category=room)
+    client.force_login(looking)
+
+    response = fetch(
+        django_assert_num_queries,
+        queries,
+        lambda: client.get(reverse("members:profile", args=["subject"])),
+    )
+
+    assert response.context["screen"].can_reward is can_reward

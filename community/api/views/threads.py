@@ -318,7 +318,7 @@ class ThreadMarkReadApi(APIView):
         serializer.is_valid(raise_exception=True)
         thread = selectors.get_thread(viewer=request.user, thread_id=thread_id)
         # A client that saw a post deleted since (or raced a reply) stops at the last one.
-        number = min(serializer.validated_data["number"], thread.post_count)
+        number = min(serializer.validated_data["number"], thread.last_published_number)
         engagement.mark_read(member=_member(request), thread_id=thread.pk, number=number)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
