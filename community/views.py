@@ -299,12 +299,14 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Toggle a reaction (kind=like|thanks|…)."""
+    """Add a reaction (kind=like|thanks|…) or take one back (remove=<kind>, or kind=<kind>
+    with action=remove)."""
     member = _member(request)
     back = _back_to_post(request, post_id)
-    kind = request.POST.get("kind", "")
+    removing = "remove" in request.POST or request.POST.get("action") == "remove"
+    kind = request.POST.get("remove") or request.POST.get("kind", "")
     try:
-        if request.POST.get("action") == "remove":
+        if removing:
             engagement.remove_reaction(member=member, post_id=post_id, kind=kind)
         else:
             check_request_rate(request, "react")

@@ -10,6 +10,9 @@ so a page a view marks `@visitor_cacheable` is rendered once and then served fro
   when its transaction commits. The token is part of every key, so the first request after
   a write renders afresh. Writes to tables no visitor page shows (sessions, read markers,
   notifications, the email ledger) are listed in `QUIET_TABLES` and bump nothing.
+- **The code.** Keys carry a digest of the templates and template tags
+  (`core.template_loaders.templates_version`), so a deploy never serves what the previous
+  code drew.
 - **The minute.** Keys also carry the current minute, so relative times ("5 min ago") are
   never more than a minute behind a fresh render, and an entry lives 60 seconds at most.
 - **Only what is the same for every visitor.** A response is stored only when it is a 200,
@@ -57,6 +60,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+
+from core.template_loaders import templates_version
 
 GENERATION_KEY = "page-cache:generation"
 MEMBER_GENERATION_KEY = "page-cache:member-generation"
@@ -271,8 +276,9 @@ def _member_parts(request: HttpRequest) -> list[str] | None:
         return None
     contents = repr(sorted(session.items()))
     _state.member_id = user.pk
+    # The visitors' generation first (the key's first part), all three in one round trip.
     return [
-        *_tokens(MEMBER_GENERATION_KEY, _member_token_key(user.pk)),
+        *_tokens(GENERATION_KEY, MEMBER_GENERATION_KEY, _member_token_key(user.pk)),
         str(user.pk),
         session.session_key or "",
         hashlib.sha256(contents.encode()).hexdigest(),
@@ -281,16 +287,18 @@ def _member_parts(request: HttpRequest) -> list[str] | None:
 
 
 def _key(request: HttpRequest, member: list[str] | None = None) -> str:
+    """The page's key: a member's parts (which begin with the generation), else the
+    visitors' generation, then the minute and the request."""
     minute = int(timezone.now().timestamp() // 60)
     raw = "\n".join(
         (
-            generation(),
+            *(member or (generation(),)),
+            templates_version(),
             str(minute),
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
-            *(member or ()),
         )
     )
     prefix = "page-cache:member:" if member else "page-cache:"

@@ -11,8 +11,11 @@ checks that).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 
+from django.conf import settings
 from django.template import Origin
 from django.template.loaders import app_directories, filesystem
 
@@ -41,3 +44,20 @@ class AppDirectoriesLoader(app_directories.Loader):
 
     def get_contents(self, origin: Origin) -> str:
         return _contents(origin, super().get_contents(origin))
+
+
+@functools.cache
+def templates_version() -> str:
+    """A digest of every project template and template tag module, computed once per
+    process: cached fragments carry it in their keys, so a deploy that changes how
+    something is drawn never serves what the previous code drew."""
+    base = settings.BASE_DIR
+    sources = sorted(
+        [*base.glob("templates/**/*.html"), *base.glob("*/templatetags/*.py")],
+        key=lambda path: path.as_posix(),
+    )
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sources:
+        digest.update(path.relative_to(base).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from community.models import Category, Thread
 from community.selectors.thread_page import PostRow
 from community.selectors.threads import ThreadRow
+from core.template_loaders import templates_version
 from members.models import User
 
 register = template.Library()
@@ -68,7 +69,8 @@ def _row_key(row: ThreadRow, *, in_category: bool, latest_url: str, when: str) -
         latest_url,
         timezone.get_current_timezone_name(),
     )
-    return "row:v1:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return f"row:{templates_version()}:{digest}"
 
 
 def _render_cached(keys: list[str], contexts: list[dict[str, Any]], fragment: Any) -> list[str]:
@@ -154,7 +156,8 @@ def _post_key(row: PostRow, thread: Thread, reply_url: str) -> str:
         reply_url,
         timezone.get_current_timezone_name(),
     )
-    return "post:v1:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return f"post:{templates_version()}:{digest}"
 
 
 @register.simple_tag(takes_context=True)

@@ -151,3 +151,33 @@ def test_a_new_thank_you_shows_under_the_post_at_once(
 
     line = "<strong>@moderator</strong> thanked helper: Thanks for the font tip!"
     assert (line in before, after.count(line)) == (False, 1)
+
+
+def test_a_deploy_that_changes_how_posts_are_drawn_draws_them_afresh(
+    client: Client, thread: Thread, member, monkeypatch
+) -> None:
+    from community.templatetags import forum
+
+    client.force_login(member)
+    first = client.get(thread.get_absolute_url())
+    monkeypatch.setattr(forum, "templates_version", lambda: "the-next-deploy")
+    second = client.get(thread.get_absolute_url())
+    third = client.get(thread.get_absolute_url())
+    assert (_post_renders(first), _post_renders(second), _post_renders(third)) == (3, 3, 0)
+
+
+def test_the_templates_version_follows_the_templates(settings, tmp_path) -> None:
+    from core.template_loaders import templates_version
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>One</p>")
+    settings.BASE_DIR = tmp_path
+    templates_version.cache_clear()
+    try:
+        before = templates_version()
+        page.write_text("<p>Two</p>")
+        templates_version.cache_clear()
+        assert templates_version() != before
+    finally:
+        templates_version.cache_clear()

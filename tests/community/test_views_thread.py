@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from community.models import Reaction
 from community.services import engagement, posting
 from tests.community.pages import page_html
 from tests.members.factories import UserFactory
@@ -109,7 +110,12 @@ def test_member_gets_reaction_buttons_on_others_posts_but_not_their_own(
     content = page_html(client.get(code_question.get_absolute_url()))
 
     opening = code_question.posts.get(number=1)
-    assert content.count(f'action="{reverse("community:post-react", args=[opening.pk])}"') == 4
+    assert content.count(f'action="{reverse("community:post-react", args=[opening.pk])}"') == 1
+    form = content.split(f'action="{reverse("community:post-react", args=[opening.pk])}"')[1]
+    form = form.split("</form>")[0]
+    kinds = re.findall(r'name="kind" value="(\w+)"', form)
+    assert kinds == ["like", "thanks", "insightful", "laugh"]
+    assert form.count("csrfmiddlewaretoken") == 1
     assert reverse("community:post-react", args=[reply.pk]) not in content
 
 
@@ -120,12 +126,25 @@ def test_reaction_the_member_gave_is_shown_pressed(client, code_question, helper
 
     content = page_html(client.get(code_question.get_absolute_url()))
 
-    assert content.count('class="reaction" type="submit" aria-pressed="true"') == 1
+    assert content.count('name="remove"') == 1
     assert re.search(
-        r'name="action" value="remove">\s*<button class="reaction" type="submit" '
+        r'<button class="reaction" type="submit" name="remove" value="thanks" '
         r'aria-pressed="true" title="Take back your “Thanks”"',
         content,
     )
+
+
+def test_a_reaction_is_taken_back_with_its_remove_button(client, code_question, helper):
+    opening = code_question.posts.get(number=1)
+    engagement.add_reaction(member=helper, post_id=opening.pk, kind="thanks")
+    client.force_login(helper)
+
+    response = client.post(reverse("community:post-react", args=[opening.pk]), {"remove": "thanks"})
+
+    assert response.status_code == 302
+    assert not Reaction.objects.filter(member=helper, post=opening).exists()
+    opening.refresh_from_db()
+    assert opening.thanks_count == 0
 
 
 def test_thread_page_marks_where_the_member_stopped_reading(client, code_question, helper):
