@@ -1,0 +1,276 @@
+"""The nightly tier pass, set-based: the rules of members.loyalty.tiers applied to a chunk of
+members at a time, with the same outcome as refresh_tier for each of them.
+
+Per chunk, whatever its size: the members' summary rows are locked (the ledger lock every
+writer takes, in id order), their 12-month points and the points leaving the window in the
+next 14 days come from one aggregate query, `tiers.decide` runs in Python, and only the
+members whose earned tier or warning changes are written: their state in one bulk UPDATE,
+their history in one INSERT, their tier in one UPDATE per tier they move to, and their
+notifications in one batch per kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from members.loyalty import periods, tiers
+from members.loyalty.models import Activity, MemberPoints, TierGrant, TierHistory
+from members.models import Tier, User
+from members.notifications.services import Notice, notify_each
+
+
+@dataclass
+class _Member:
+    """What the rules read of one member of a chunk (loaded under the chunk's lock)."""
+
+    state: MemberPoints
+    joined: datetime
+    tier_id: int | None
+    points: int
+    leaving: int
+
+
+def refresh_everyone(*, now: datetime, chunk: int) -> int:
+    """Apply the tier rules to every active member, `chunk` members per transaction, in id
+    order. Returns how many members' earned tier or warning changed (as refresh_tier
+    decides: promoted, demoted, warned, warning lifted)."""
+    ladder = tiers.earnable_tiers()
+    tier_by_id = {tier.pk: tier for tier in Tier.objects.all()}
+    changed = 0
+    after = 0
+    while True:
+        member_ids = list(
+            User.objects.filter(is_active=True, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk]
+        )
+        if not member_ids:
+            return changed
+        changed += refresh_chunk(
+            member_ids=member_ids, ladder=ladder, tier_by_id=tier_by_id, now=now
+        )
+        after = member_ids[-1]
+
+
+@transaction.atomic
+def refresh_chunk(
+    *, member_ids: list[int], ladder: list[Tier], tier_by_id: dict[int, Tier], now: datetime
+) -> int:
+    """The rules for one chunk of members (ids ascending), in one transaction. A member
+    without a summary row yet gets one only when the rules change something for them (as
+    the ledger lock would create it). Returns how many changed."""
+    members = _load(member_ids=member_ids, now=now)
+    missing: list[int] = []
+    due: list[tuple[_Member, tiers.Decision]] = []
+    for member_id in member_ids:
+        member = members.get(member_id)
+        if member is None:
+            continue
+        decision = _decide(member, ladder=ladder, tier_by_id=tier_by_id, now=now)
+        if not decision.change:
+            continue
+        if member.state._state.adding:
+            missing.append(member_id)
+        else:
+            due.append((member, decision))
+    if missing:  # created, then locked and decided again like everyone else
+        MemberPoints.objects.bulk_create(
+            [MemberPoints(member_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        fresh = _load(member_ids=missing, now=now)
+        for member_id in missing:
+            member = fresh[member_id]
+            decision = _decide(member, ladder=ladder, tier_by_id=tier_by_id, now=now)
+            if decision.change:
+                due.append((member, decision))
+    if due:
+        _write(due=due, tier_by_id=tier_by_id, now=now)
+    return len(due)
+
+
+def _load(*, member_ids: list[int], now: datetime) -> dict[int, _Member]:
+    """Lock the members' summary rows (in id order), then read their join date, tier and
+    12-month points. Three queries. Members without a row get an unsaved one."""
+    states = {
+        state.member_id: state
+        for state in MemberPoints.objects.select_for_update()
+        .filter(member_id__in=member_ids)
+        .order_by("member_id")
+    }
+    start = periods.tier_window_start(now)
+    sums = {
+        member_id: (int(total or 0), int(leaving or 0))
+        for member_id, total, leaving in Activity.objects.filter(
+            member_id__in=member_ids, credited_at__gt=start, credited_at__lte=now
+        )
+        .values("member_id")
+        .annotate(
+            total=Sum("points"),
+            leaving=Sum("points", filter=Q(credited_at__lte=start + tiers.GRACE)),
+        )
+        .values_list("member_id", "total", "leaving")
+        .order_by()
+    }
+    return {
+        pk: _Member(
+            state=states.get(pk) or MemberPoints(member_id=pk),
+            joined=joined,
+            tier_id=tier_id,
+            points=sums.get(pk, (0, 0))[0],
+            leaving=sums.get(pk, (0, 0))[1],
+        )
+        for pk, joined, tier_id in User.objects.filter(
+            pk__in=member_ids, is_active=True
+        ).values_list("pk", "date_joined", "tier_id")
+    }
+
+
+def _decide(
+    member: _Member, *, ladder: list[Tier], tier_by_id: dict[int, Tier], now: datetime
+) -> tiers.Decision:
+    state = member.state
+    return tiers.decide(
+        tiers=ladder,
+        earned=tier_by_id.get(state.earned_tier_id) if state.earned_tier_id else None,
+        promoted_at=state.promoted_at,
+        warned_at=state.demotion_warned_at,
+        points=member.points,
+        points_in_grace=member.points - member.leaving,
+        tenure_days=max((now - member.joined).days, 0),
+        now=now,
+    )
+
+
+def _active_grants(member_ids: list[int], now: datetime) -> dict[int, TierGrant]:
+    """Each member's active grant of the most senior tier (tiers.active_grant, for many:
+    one query)."""
+    best: dict[int, TierGrant] = {}
+    for grant in (
+        TierGrant.objects.filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+            member_id__in=member_ids,
+            starts_at__lte=now,
+            revoked_at__isnull=True,
+            ended_at__isnull=True,
+        )
+        .select_related("tier")
+        .order_by("member_id", "-tier__rank")
+    ):
+        best.setdefault(grant.member_id, grant)
+    return best
+
+
+def _write(
+    *, due: list[tuple[_Member, tiers.Decision]], tier_by_id: dict[int, Tier], now: datetime
+) -> None:
+    """Write the changes of one chunk: states, history, tiers, then notifications."""
+    grants = _active_grants([member.state.member_id for member, _ in due], now)
+    history: list[TierHistory] = []
+    promoted: list[tuple[int, Tier, TierHistory]] = []
+    warned: list[tuple[int, Tier, TierHistory]] = []
+    moves: dict[int | None, list[int]] = {}
+    for member, decision in due:
+        state, member_id = member.state, member.state.member_id
+        previous = tier_by_id.get(state.earned_tier_id) if state.earned_tier_id else None
+        tiers.apply_decision(state, decision, now)
+        earned_row = TierHistory(
+            member_id=member_id,
+            tier=decision.tier,
+            previous_tier=previous,
+            change=decision.change,
+            is_earned=True,
+            points=member.points,
+            changed_at=now,
+        )
+        history.append(earned_row)
+        if decision.change == "promoted" and decision.tier is not None:
+            promoted.append((member_id, decision.tier, earned_row))
+        elif decision.change == "warned" and previous is not None:
+            warned.append((member_id, previous, earned_row))
+        move = tiers.effective_move(
+            earned_change=decision.change,
+            current=tier_by_id.get(member.tier_id) if member.tier_id else None,
+            earned=decision.tier if decision.change in ("promoted", "demoted") else previous,
+            grant=grants.get(member_id),
+            keep_hand_set=True,
+        )
+        if move is None:
+            continue
+        moves.setdefault(move.tier.pk if move.tier else None, []).append(member_id)
+        if move.change:
+            effective_row = TierHistory(
+                member_id=member_id,
+                tier=move.tier,
+                previous_tier_id=member.tier_id,
+                change=move.change,
+                is_earned=False,
+                points=member.points,
+                reason=move.reason,
+                changed_at=now,
+            )
+            history.append(effective_row)
+            if move.tier is not None and move.change == TierHistory.Change.GRANTED:
+                promoted.append((member_id, move.tier, effective_row))
+    # Everyone in a chunk changes at the same moment: one UPDATE per kind of change and tier.
+    writes: dict[tuple[str, int | None], list[int]] = {}
+    for member, decision in due:
+        writes.setdefault((decision.change, member.state.earned_tier_id), []).append(
+            member.state.member_id
+        )
+    for (change, earned_id), member_ids in sorted(writes.items(), key=str):
+        MemberPoints.objects.filter(member_id__in=member_ids).update(
+            **_state_update(change, earned_id, now)
+        )
+    TierHistory.objects.bulk_create(history)  # in order: each row's pk keys its notification
+    for tier_id, member_ids in sorted(moves.items(), key=lambda item: item[0] or 0):
+        User.objects.filter(pk__in=member_ids).update(tier_id=tier_id)
+    if promoted:
+        notify_each(
+            kind=tiers.TIER_NOTIFICATION,
+            actor_id=None,
+            notices=[
+                Notice(
+                    recipient_id=member_id,
+                    target_type="tier",
+                    target_id=tier.pk,
+                    key=f"tier:{row.pk}",
+                    excerpt=tier.name,
+                )
+                for member_id, tier, row in promoted
+            ],
+        )
+    if warned:
+        notify_each(
+            kind=tiers.WARNING_NOTIFICATION,
+            actor_id=None,
+            notices=[
+                Notice(
+                    recipient_id=member_id,
+                    target_type="tier",
+                    target_id=tier.pk,
+                    key=f"tier-warning:{row.pk}",
+                    excerpt=tiers.warning_text(tier, now=now),
+                )
+                for member_id, tier, row in warned
+            ],
+        )
+
+
+def _state_update(change: str, earned_id: int | None, now: datetime) -> dict[str, object]:
+    """The columns `tiers.apply_decision` sets for `change`, as one UPDATE's values."""
+    if change == "promoted":
+        return {
+            "earned_tier_id": earned_id,
+            "tier_since": now,
+            "promoted_at": now,
+            "demotion_warned_at": None,
+        }
+    if change == "demoted":
+        return {"earned_tier_id": earned_id, "tier_since": now, "demotion_warned_at": None}
+    if change == "warned":
+        return {"demotion_warned_at": now}
+    return {"demotion_warned_at": None}
