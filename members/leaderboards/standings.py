@@ -13,8 +13,9 @@ the entry's subject (a thread's, an event's) at the time its points are counted.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -91,6 +92,89 @@ def move(activity: Activity) -> None:
             MemberTopicPoints(member_id=member_id, topic_id=topic_id, points=activity.points)
             for topic_id in sorted(set(topic_ids) - have_topics)
         )
+
+
+def move_many(activities: Sequence[Activity]) -> None:
+    """move() for many ledger entries of distinct members at once (their locks held): one
+    UPDATE per period and per topic they count on, one read of the rows that exist and one
+    INSERT of those that do not. Entries worth nothing move nothing."""
+    counted = [row for row in activities if row.points != 0]
+    if not counted:
+        return
+    if len({row.member_id for row in counted}) != len(counted):
+        for row in counted:
+            move(row)
+        return
+    period_points: dict[tuple[str, date], dict[int, int]] = defaultdict(dict)
+    for row in counted:
+        for key in period_starts(row.credited_at):
+            period_points[key][row.member_id] = row.points
+    topic_points: dict[int, dict[int, int]] = defaultdict(dict)
+    by_type: dict[str, list[Activity]] = defaultdict(list)
+    for row in counted:
+        if row.subject_id is not None:
+            by_type[row.subject_type].append(row)
+    for subject_type, rows in by_type.items():
+        topics = _topics_of(subject_type, {row.subject_id for row in rows if row.subject_id})
+        for row in rows:
+            for topic_id in set(topics.get(row.subject_id or 0, [])):
+                topic_points[topic_id][row.member_id] = row.points
+    _add_points(
+        MemberPeriodPoints,
+        {(period, starts_on): points for (period, starts_on), points in period_points.items()},
+    )
+    _add_points(MemberTopicPoints, dict(topic_points))
+
+
+def _add_points(
+    model: type[MemberPeriodPoints] | type[MemberTopicPoints],
+    points: Mapping[Any, dict[int, int]],
+) -> None:
+    """Add points to the rows of (period, start) or topic keys, by member: one UPDATE per
+    key and amount, then the missing rows in one INSERT."""
+    if not points:
+        return
+
+    def where(key: Any) -> Q:
+        if model is MemberPeriodPoints:
+            return Q(period=key[0], starts_on=key[1])
+        return Q(topic_id=key)
+
+    for key, by_member in points.items():
+        amounts: dict[int, list[int]] = defaultdict(list)
+        for member_id, amount in by_member.items():
+            amounts[amount].append(member_id)
+        for amount, member_ids in amounts.items():
+            model.objects.filter(where(key), member_id__in=member_ids).update(
+                points=F("points") + amount
+            )
+    everyone = {member_id for by_member in points.values() for member_id in by_member}
+    any_key = Q()
+    for key in points:
+        any_key |= where(key)
+    fields = (
+        ("period", "starts_on", "member_id")
+        if model is MemberPeriodPoints
+        else (
+            "topic_id",
+            "member_id",
+        )
+    )
+    have = set(model.objects.filter(any_key, member_id__in=everyone).values_list(*fields))
+    missing = []
+    for key, by_member in points.items():
+        for member_id, amount in sorted(by_member.items()):
+            if model is MemberPeriodPoints:
+                if (key[0], key[1], member_id) not in have:
+                    missing.append(
+                        MemberPeriodPoints(
+                            member_id=member_id, period=key[0], starts_on=key[1], points=amount
+                        )
+                    )
+            elif (key, member_id) not in have:
+                missing.append(MemberTopicPoints(member_id=member_id, topic_id=key, points=amount))
+    if missing:
+        model.objects.bulk_create(missing)
 
 
 def _period_rows() -> Iterable[MemberPeriodPoints]:

@@ -56,13 +56,35 @@ def refresh_everyone(*, now: datetime, chunk: int) -> int:
         after = member_ids[-1]
 
 
+def refresh_locked(*, member_ids: list[int], now: datetime) -> int:
+    """What refresh_tier_locked does, for many members whose ledger locks the caller holds
+    (record_many): the rules, then each member's tier set to the higher of the earned
+    tier, an active grant's and a hand-set granted-only one. Returns how many members'
+    earned tier or warning changed."""
+    return refresh_chunk(
+        member_ids=sorted(member_ids),
+        ladder=tiers.earnable_tiers(),
+        tier_by_id={tier.pk: tier for tier in Tier.objects.all()},
+        now=now,
+        settle_effective=True,
+    )
+
+
 @transaction.atomic
 def refresh_chunk(
-    *, member_ids: list[int], ladder: list[Tier], tier_by_id: dict[int, Tier], now: datetime
+    *,
+    member_ids: list[int],
+    ladder: list[Tier],
+    tier_by_id: dict[int, Tier],
+    now: datetime,
+    settle_effective: bool = False,
 ) -> int:
     """The rules for one chunk of members (ids ascending), in one transaction. A member
     without a summary row yet gets one only when the rules change something for them (as
-    the ledger lock would create it). Returns how many changed."""
+    the ledger lock would create it). `settle_effective`: also move the tier of members
+    whose earned state stays (a grant or a hand-set tier may say otherwise), as the ledger
+    does after each write; the nightly pass leaves those alone. Returns how many members'
+    earned tier or warning changed."""
     members = _load(member_ids=member_ids, now=now)
     missing: list[int] = []
     due: list[tuple[_Member, tiers.Decision]] = []
@@ -72,6 +94,8 @@ def refresh_chunk(
             continue
         decision = _decide(member, ladder=ladder, tier_by_id=tier_by_id, now=now)
         if not decision.change:
+            if settle_effective and not member.state._state.adding:
+                due.append((member, decision))
             continue
         if member.state._state.adding:
             missing.append(member_id)
@@ -89,7 +113,7 @@ def refresh_chunk(
                 due.append((member, decision))
     if due:
         _write(due=due, tier_by_id=tier_by_id, now=now)
-    return len(due)
+    return sum(1 for _, decision in due if decision.change)
 
 
 def _load(*, member_ids: list[int], now: datetime) -> dict[int, _Member]:
@@ -176,21 +200,16 @@ def _write(
     for member, decision in due:
         state, member_id = member.state, member.state.member_id
         previous = tier_by_id.get(state.earned_tier_id) if state.earned_tier_id else None
-        tiers.apply_decision(state, decision, now)
-        earned_row = TierHistory(
-            member_id=member_id,
-            tier=decision.tier,
-            previous_tier=previous,
-            change=decision.change,
-            is_earned=True,
-            points=member.points,
-            changed_at=now,
-        )
-        history.append(earned_row)
-        if decision.change == "promoted" and decision.tier is not None:
-            promoted.append((member_id, decision.tier, earned_row))
-        elif decision.change == "warned" and previous is not None:
-            warned.append((member_id, previous, earned_row))
+        if decision.change:
+            _earned_change(
+                member,
+                decision,
+                previous,
+                history=history,
+                promoted=promoted,
+                warned=warned,
+                now=now,
+            )
         move = tiers.effective_move(
             earned_change=decision.change,
             current=tier_by_id.get(member.tier_id) if member.tier_id else None,
@@ -218,6 +237,8 @@ def _write(
     # Everyone in a chunk changes at the same moment: one UPDATE per kind of change and tier.
     writes: dict[tuple[str, int | None], list[int]] = {}
     for member, decision in due:
+        if not decision.change:
+            continue
         writes.setdefault((decision.change, member.state.earned_tier_id), []).append(
             member.state.member_id
         )
@@ -258,6 +279,35 @@ def _write(
                 for member_id, tier, row in warned
             ],
         )
+
+
+def _earned_change(
+    member: _Member,
+    decision: tiers.Decision,
+    previous: Tier | None,
+    *,
+    history: list[TierHistory],
+    promoted: list[tuple[int, Tier, TierHistory]],
+    warned: list[tuple[int, Tier, TierHistory]],
+    now: datetime,
+) -> None:
+    """The earned-tier decision on the member's state, its history row and what to tell."""
+    member_id = member.state.member_id
+    tiers.apply_decision(member.state, decision, now)
+    row = TierHistory(
+        member_id=member_id,
+        tier=decision.tier,
+        previous_tier=previous,
+        change=decision.change,
+        is_earned=True,
+        points=member.points,
+        changed_at=now,
+    )
+    history.append(row)
+    if decision.change == "promoted" and decision.tier is not None:
+        promoted.append((member_id, decision.tier, row))
+    elif decision.change == "warned" and previous is not None:
+        warned.append((member_id, previous, row))
 
 
 def _state_update(change: str, earned_id: int | None, now: datetime) -> dict[str, object]:
