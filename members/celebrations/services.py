@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import Case, Exists, Field, IntegerField, OuterRef, Q, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,7 +147,8 @@ def years_in_review(
         .values_list("member_id", "subject_type", "subject_id", "total")
         .order_by()
     ):
-        by_type[subject_type][member_id][subject_id] = int(total)
+        if subject_id is not None:
+            by_type[subject_type][member_id][subject_id] = int(total)
     by_topic: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for subject_type, by_member in by_type.items():
         resolver = hooks.subject_topics(subject_type)
@@ -310,8 +311,12 @@ def _claim(rows: list[Celebration]) -> list[Celebration]:
     year) skips the others (on PostgreSQL, after waiting for a concurrent worker's claim to
     commit or roll back). Returns the rows inserted now, with their ids."""
     table = Celebration._meta.db_table
-    fields = [Celebration._meta.get_field(name) for name in CLAIM_FIELDS]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    fields = [
+        field
+        for name in CLAIM_FIELDS
+        if isinstance(field := Celebration._meta.get_field(name), Field)
+    ]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     params: list[Any] = []
     for row in rows:

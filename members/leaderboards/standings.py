@@ -161,7 +161,7 @@ def _add_points(
         )
     )
     have = set(model.objects.filter(any_key, member_id__in=everyone).values_list(*fields))
-    missing = []
+    missing: list[Any] = []  # rows of `model`
     for key, by_member in points.items():
         for member_id, amount in sorted(by_member.items()):
             if model is MemberPeriodPoints:
