@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db import connection, transaction
+from django.db.models import DateField, F, Q, Sum, Value
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from members import hooks
@@ -177,34 +177,39 @@ def _add_points(
         model.objects.bulk_create(missing)
 
 
-def _period_rows() -> Iterable[MemberPeriodPoints]:
+def _insert_period_rows() -> int:
+    """Every member's period rows from the ledger, set-based: one INSERT ... SELECT per kind
+    of period, the database grouping the entries by the community's week, month, or all
+    time (as period_starts() counts a moment). Returns how many rows it wrote."""
     zone = timezone.get_default_timezone()
     counted = Activity.objects.exclude(points=0)
-    for period, trunc in ((Period.WEEK, TruncWeek), (Period.MONTH, TruncMonth)):
-        groups = (
-            counted.annotate(start=trunc("credited_at", tzinfo=zone))
-            .values("member_id", "start")
-            .annotate(total=Sum("points"))
-            .values_list("member_id", "start", "total")
-            .order_by()
-        )
-        for member_id, start, total in groups.iterator(chunk_size=BATCH):
-            starts_on = (
-                timezone.localtime(start, zone).date() if isinstance(start, datetime) else start
-            )
-            yield MemberPeriodPoints(
-                member_id=member_id, period=period, starts_on=starts_on, points=total
-            )
-    totals = (
+    selects = [
+        counted.annotate(starts_on=Cast(trunc("credited_at", tzinfo=zone), DateField()))
+        .values("member_id", "starts_on")
+        .annotate(total=Sum("points"), kind=Value(period))
+        .values_list("member_id", "kind", "starts_on", "total")
+        .order_by()
+        for period, trunc in ((Period.WEEK, TruncWeek), (Period.MONTH, TruncMonth))
+    ]
+    selects.append(
         counted.values("member_id")
-        .annotate(total=Sum("points"))
-        .values_list("member_id", "total")
+        .annotate(
+            total=Sum("points"),
+            kind=Value(Period.ALL),
+            starts_on=Value(ALL_TIME_START, output_field=DateField()),
+        )
+        .values_list("member_id", "kind", "starts_on", "total")
         .order_by()
     )
-    for member_id, total in totals.iterator(chunk_size=BATCH):
-        yield MemberPeriodPoints(
-            member_id=member_id, period=Period.ALL, starts_on=ALL_TIME_START, points=total
-        )
+    table = connection.ops.quote_name(MemberPeriodPoints._meta.db_table)
+    written = 0
+    with connection.cursor() as cursor:
+        for select in selects:
+            sql, params = select.query.sql_with_params()
+            insert = f"INSERT INTO {table} (member_id, period, starts_on, points) "
+            cursor.execute(insert + sql, params)  # our own table; Django's SELECT, parameters
+            written += max(cursor.rowcount, 0)
+    return written
 
 
 def _topic_rows() -> list[MemberTopicPoints]:
@@ -263,6 +268,6 @@ def rebuild() -> tuple[int, int]:
     rebuild_loyalty replay does), or a write during it may be counted twice."""
     MemberPeriodPoints.objects.all().delete()
     MemberTopicPoints.objects.all().delete()
-    period_count = _insert(MemberPeriodPoints, _period_rows())
+    period_count = _insert_period_rows()
     topic_count = _insert(MemberTopicPoints, _topic_rows())
     return period_count, topic_count
