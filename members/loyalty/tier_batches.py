@@ -70,7 +70,6 @@ def refresh_locked(*, member_ids: list[int], now: datetime) -> int:
     )
 
 
-@transaction.atomic
 def refresh_chunk(
     *,
     member_ids: list[int],
@@ -79,12 +78,44 @@ def refresh_chunk(
     now: datetime,
     settle_effective: bool = False,
 ) -> int:
-    """The rules for one chunk of members (ids ascending), in one transaction. A member
-    without a summary row yet gets one only when the rules change something for them (as
-    the ledger lock would create it). `settle_effective`: also move the tier of members
-    whose earned state stays (a grant or a hand-set tier may say otherwise), as the ledger
-    does after each write; the nightly pass leaves those alone. Returns how many members'
-    earned tier or warning changed."""
+    """The rules for one chunk of members (ids ascending). A read without locks finds the
+    few members whose earned tier or warning the rules change; only those are then locked,
+    read again and decided again under their lock (what they decide is what is written),
+    in one transaction. A member without a summary row yet gets one only when the rules
+    change something for them (as the ledger lock would create it).
+
+    `settle_effective` (the caller holds the members' locks: record_many): decide for all
+    of them, and also move the tier of members whose earned state stays (a grant or a
+    hand-set tier may say otherwise), as the ledger does after each write; the nightly
+    pass leaves those alone. Returns how many members' earned tier or warning changed."""
+    if not settle_effective:
+        members = _load(member_ids=member_ids, now=now, lock=False)
+        member_ids = [
+            pk
+            for pk in member_ids
+            if pk in members
+            and _decide(members[pk], ladder=ladder, tier_by_id=tier_by_id, now=now).change
+        ]
+        if not member_ids:
+            return 0
+    return _refresh_locked(
+        member_ids=member_ids,
+        ladder=ladder,
+        tier_by_id=tier_by_id,
+        now=now,
+        settle_effective=settle_effective,
+    )
+
+
+@transaction.atomic
+def _refresh_locked(
+    *,
+    member_ids: list[int],
+    ladder: list[Tier],
+    tier_by_id: dict[int, Tier],
+    now: datetime,
+    settle_effective: bool,
+) -> int:
     members = _load(member_ids=member_ids, now=now)
     missing: list[int] = []
     due: list[tuple[_Member, tiers.Decision]] = []
@@ -116,15 +147,11 @@ def refresh_chunk(
     return sum(1 for _, decision in due if decision.change)
 
 
-def _load(*, member_ids: list[int], now: datetime) -> dict[int, _Member]:
-    """Lock the members' summary rows (in id order), then read their join date, tier and
-    12-month points. Three queries. Members without a row get an unsaved one."""
-    states = {
-        state.member_id: state
-        for state in MemberPoints.objects.select_for_update()
-        .filter(member_id__in=member_ids)
-        .order_by("member_id")
-    }
+def _load(*, member_ids: list[int], now: datetime, lock: bool = True) -> dict[int, _Member]:
+    """Lock the members' summary rows (in id order; `lock`), then read their join date,
+    tier and 12-month points. Three queries. Members without a row get an unsaved one."""
+    rows = MemberPoints.objects.filter(member_id__in=member_ids).order_by("member_id")
+    states = {state.member_id: state for state in (rows.select_for_update() if lock else rows)}
     start = periods.tier_window_start(now)
     sums = {
         member_id: (int(total or 0), int(leaving or 0))

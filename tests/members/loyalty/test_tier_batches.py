@@ -262,9 +262,10 @@ def test_a_chunk_costs_the_same_queries_whatever_its_number_of_members(
     tier_by_id = {tier.pk: tier for tier in Tier.objects.all()}
     earnable = tiers.earnable_tiers()
 
+    # a read without locks (states, points, members), then for those who change:
     # savepoint, lock, points, members, grants, 2 state updates (promoted, warned), history,
     # 1 tier update, 5 + 5 notification queries (promotions, warnings), release
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(23):
         changed = tier_batches.refresh_chunk(
             member_ids=ids, ladder=earnable, tier_by_id=tier_by_id, now=periods.now()
         )
@@ -272,3 +273,22 @@ def test_a_chunk_costs_the_same_queries_whatever_its_number_of_members(
     assert changed == 2 * members
     assert User.objects.filter(tier=ladder["contributor"]).count() == members
     assert MemberPoints.objects.filter(demotion_warned_at__isnull=False).count() == members
+
+
+def test_a_chunk_where_nobody_changes_is_read_without_locks(ladder, django_assert_num_queries):
+    steady = [
+        someone(ladder, points=150, earned="contributor", tier="contributor") for _ in range(5)
+    ]
+    tier_by_id = {tier.pk: tier for tier in Tier.objects.all()}
+    earnable = tiers.earnable_tiers()
+
+    with django_assert_num_queries(3):  # states, points, members: no lock, no write
+        changed = tier_batches.refresh_chunk(
+            member_ids=[member.pk for member in steady],
+            ladder=earnable,
+            tier_by_id=tier_by_id,
+            now=periods.now(),
+        )
+
+    assert changed == 0
+    assert TierHistory.objects.count() == 0
