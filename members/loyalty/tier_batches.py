@@ -1,11 +1,12 @@
 """The nightly tier pass, set-based: the rules of members.loyalty.tiers applied to a chunk of
 members at a time, with the same outcome as refresh_tier for each of them.
 
-Per chunk, whatever its size: the members' summary rows are locked (the ledger lock every
-writer takes, in id order), their 12-month points and the points leaving the window in the
-next 14 days come from one aggregate query, `tiers.decide` runs in Python, and only the
-members whose earned tier or warning changes are written: their state in one bulk UPDATE,
-their history in one INSERT, their tier in one UPDATE per tier they move to, and their
+A read without locks finds the members whose earned tier or warning changes (everyone's
+12-month points and the points leaving the window in the next 14 days in one aggregate
+query, `tiers.decide` in Python). Then per chunk of them, whatever its size: their summary
+rows are locked (the ledger lock every writer takes, in id order), read and decided again
+under the lock, and only the changes are written: their state in one UPDATE per kind of
+change, their history in one INSERT, their tier in one UPDATE per tier they move to, and their
 notifications in one batch per kind.
 """
 
@@ -35,25 +36,61 @@ class _Member:
 
 
 def refresh_everyone(*, now: datetime, chunk: int) -> int:
-    """Apply the tier rules to every active member, `chunk` members per transaction, in id
-    order. Returns how many members' earned tier or warning changed (as refresh_tier
-    decides: promoted, demoted, warned, warning lifted)."""
+    """Apply the tier rules to every active member. A read without locks (everyone's
+    12-month points in one aggregate over the window, their states and join dates, streamed)
+    finds the members whose earned tier or warning changes; those are then locked, read
+    again and decided again, `chunk` at a time in id order, one transaction per chunk.
+    Returns how many members' earned tier or warning changed."""
     ladder = tiers.earnable_tiers()
     tier_by_id = {tier.pk: tier for tier in Tier.objects.all()}
-    changed = 0
-    after = 0
-    while True:
-        member_ids = list(
-            User.objects.filter(is_active=True, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:chunk]
+    start = periods.tier_window_start(now)
+    sums = {
+        member_id: (int(total or 0), int(leaving or 0))
+        for member_id, total, leaving in Activity.objects.filter(
+            credited_at__gt=start, credited_at__lte=now
         )
-        if not member_ids:
-            return changed
-        changed += refresh_chunk(
-            member_ids=member_ids, ladder=ladder, tier_by_id=tier_by_id, now=now
+        .values("member_id")
+        .annotate(
+            total=Sum("points"),
+            leaving=Sum("points", filter=Q(credited_at__lte=start + tiers.GRACE)),
         )
-        after = member_ids[-1]
+        .values_list("member_id", "total", "leaving")
+        .order_by()
+        .iterator(chunk_size=5000)
+    }
+    states = {
+        state.member_id: state
+        for state in MemberPoints.objects.only(
+            "member_id", "earned_tier_id", "promoted_at", "demotion_warned_at"
+        ).iterator(chunk_size=5000)
+    }
+    candidates = User.objects.filter(is_active=True)
+    if not any(tier.points_threshold == 0 for tier in ladder):  # nobody else can change
+        candidates = candidates.filter(pk__in=set(sums) | set(states))
+    due = []
+    for pk, joined, tier_id in (
+        candidates.order_by("pk").values_list("pk", "date_joined", "tier_id").iterator(5000)
+    ):
+        points, leaving = sums.get(pk, (0, 0))
+        member = _Member(
+            state=states.get(pk) or MemberPoints(member_id=pk),
+            joined=joined,
+            tier_id=tier_id,
+            points=points,
+            leaving=leaving,
+        )
+        if _decide(member, ladder=ladder, tier_by_id=tier_by_id, now=now).change:
+            due.append(pk)
+    return sum(
+        _refresh_locked(
+            member_ids=due[first : first + chunk],
+            ladder=ladder,
+            tier_by_id=tier_by_id,
+            now=now,
+            settle_effective=False,
+        )
+        for first in range(0, len(due), chunk)
+    )
 
 
 def refresh_locked(*, member_ids: list[int], now: datetime) -> int:
