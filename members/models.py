@@ -249,6 +249,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         indexes = [
             models.Index(fields=["-last_active_at", "-id"], name="user_recent_activity"),
+            # The few accounts boards do not rank (leaderboards.selectors.unranked): a
+            # viewer's place subtracts them without joining every row above to its member.
+            models.Index(
+                fields=["id"],
+                condition=Q(is_active=False) | Q(is_staff=True) | Q(suspended_until__isnull=False),
+                name="user_not_ranked",
+            ),
         ]
 
     def __str__(self) -> str:

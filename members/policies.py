@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from members.exceptions import SuspendedError
 from members.models import ProfileVisibility, User
@@ -28,6 +28,16 @@ def visible_members(viewer: Viewer) -> QuerySet[User]:
     if not is_member(viewer):
         members = members.filter(profile_visibility=ProfileVisibility.EVERYONE)
     return members
+
+
+def hidden_members(viewer: Viewer, prefix: str = "") -> Q:
+    """The complement of visible_members, as a filter on `prefix`-related members: a list
+    counts its rows, then takes away the few whose member is hidden (deactivated, and for a
+    visitor members-only profiles too) without joining every row to its member."""
+    hidden = Q(**{f"{prefix}is_active": False})
+    if not is_member(viewer):
+        hidden |= ~Q(**{f"{prefix}profile_visibility": ProfileVisibility.EVERYONE})
+    return hidden
 
 
 def can_view_profile(viewer: Viewer, member: User) -> bool:

@@ -19,23 +19,26 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Sum, When
+from django.db import connection, transaction
+from django.db.models import Case, Exists, Field, IntegerField, OuterRef, Q, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Topic
 from core.queueing import enqueue_on_commit
+from core.services import queue_emails
 from members import hooks
 from members.celebrations.models import Celebration
 from members.loyalty import ledger
 from members.loyalty.models import Activity
-from members.models import User
-from members.notifications.emails import send_member_email
-from members.notifications.services import notify
+from members.models import EmailMode, User
+from members.notifications.emails import member_email
+from members.notifications.services import Notice, email_choices, notify_each
 
-#: Members greeted per task.
-CHUNK = 200
+#: Members greeted per task (and per transaction).
+CHUNK = 500
+#: The columns a claim inserts.
+CLAIM_FIELDS = ("member", "kind", "year", "on_date", "years", "summary", "created_at")
 #: The notification kind (registered by members.notifications.kinds).
 KIND = "celebration"
 #: The ledger verb of an anniversary (its point rule is seeded by a migration).
@@ -115,124 +118,225 @@ def _zone(name: str) -> Any:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def year_in_review(*, member: User, since: datetime, until: datetime) -> dict[str, Any]:
-    """ "Your year at Hearth" from the ledger: posts written, answers accepted, likes
-    received, events attended (net of reversals), points earned, the topic that earned the
-    most, and the tier reached. A fixed number of queries."""
-    year = Activity.objects.filter(member=member, credited_at__gte=since, credited_at__lt=until)
+def years_in_review(
+    *, members: Sequence[User], since: datetime, until: datetime
+) -> dict[int, dict[str, Any]]:
+    """ "Your year at Hearth" from the ledger for each member, over the same window:
+    posts written, answers accepted, likes received, events attended (net of reversals),
+    points earned, the topic that earned the most, and the tier reached. Three queries and
+    one topic lookup per kind of subject, whatever the number of members."""
+    ids = [member.pk for member in members]
+    year = Activity.objects.filter(member_id__in=ids, credited_at__gte=since, credited_at__lt=until)
     net = Sum(Case(When(reverses__isnull=True, then=1), default=-1, output_field=IntegerField()))
-    counts = dict(year.values("verb").annotate(n=net).values_list("verb", "n").order_by())
-    points = year.aggregate(total=Sum("points"))["total"] or 0
-    by_topic: dict[int, int] = defaultdict(int)
-    subjects = (
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    points: dict[int, int] = defaultdict(int)
+    for member_id, verb, n, total in (
+        year.values("member_id", "verb")
+        .annotate(n=net, total=Sum("points"))
+        .values_list("member_id", "verb", "n", "total")
+        .order_by()
+    ):
+        counts[member_id][verb] = int(n)
+        points[member_id] += int(total or 0)
+    by_type: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for member_id, subject_type, subject_id, total in (
         year.exclude(subject_id=None)
         .exclude(points=0)
-        .values("subject_type", "subject_id")
+        .values("member_id", "subject_type", "subject_id")
         .annotate(total=Sum("points"))
-        .values_list("subject_type", "subject_id", "total")
+        .values_list("member_id", "subject_type", "subject_id", "total")
         .order_by()
-    )
-    by_type: dict[str, dict[int, int]] = defaultdict(dict)
-    for subject_type, subject_id, total in subjects:
+    ):
         if subject_id is not None:
-            by_type[subject_type][subject_id] = int(total)
-    for subject_type, totals in by_type.items():
+            by_type[subject_type][member_id][subject_id] = int(total)
+    by_topic: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for subject_type, by_member in by_type.items():
         resolver = hooks.subject_topics(subject_type)
         if resolver is None:
             continue
-        for subject_id, topic_ids in resolver(list(totals)).items():
-            for topic_id in topic_ids:
-                by_topic[topic_id] += totals[subject_id]
-    top_topic = ""
-    if by_topic:
-        best = min(by_topic, key=lambda topic_id: (-by_topic[topic_id], topic_id))
-        top_topic = Topic.objects.filter(pk=best).values_list("name", flat=True).first() or ""
-    return {
-        "posts": sum(counts.get(verb, 0) for verb in POST_VERBS),
-        "answers_accepted": counts.get("answer_accepted", 0),
-        "likes_received": counts.get("like_received", 0),
-        "events_attended": counts.get("event_attended", 0),
-        "points": int(points),
-        "top_topic": top_topic,
-        "tier": member.tier.name if member.tier_id is not None and member.tier else "",
+        subject_ids = sorted({pk for totals in by_member.values() for pk in totals})
+        topics = resolver(subject_ids)
+        for member_id, totals in by_member.items():
+            for subject_id, total in totals.items():
+                for topic_id in topics.get(subject_id, []):
+                    by_topic[member_id][topic_id] += total
+    best = {
+        member_id: min(totals, key=lambda topic_id: (-totals[topic_id], topic_id))
+        for member_id, totals in by_topic.items()
+        if totals
     }
+    names = dict(Topic.objects.filter(pk__in=set(best.values())).values_list("pk", "name"))
+    return {
+        member.pk: {
+            "posts": sum(counts[member.pk].get(verb, 0) for verb in POST_VERBS),
+            "answers_accepted": counts[member.pk].get("answer_accepted", 0),
+            "likes_received": counts[member.pk].get("like_received", 0),
+            "events_attended": counts[member.pk].get("event_attended", 0),
+            "points": points[member.pk],
+            "top_topic": names.get(best[member.pk], "") if member.pk in best else "",
+            "tier": member.tier.name if member.tier_id is not None and member.tier else "",
+        }
+        for member in members
+    }
+
+
+def year_in_review(*, member: User, since: datetime, until: datetime) -> dict[str, Any]:
+    """ "Your year at Hearth" for one member (see years_in_review)."""
+    return years_in_review(members=[member], since=since, until=until)[member.pk]
 
 
 def _local_midnight(day: date, zone: Any) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
-@transaction.atomic
 def celebrate(*, member_id: int, kind: str, on_date: date) -> Celebration | None:
-    """Greet one member for `kind` on their local date `on_date`, once per year: the
-    Celebration row, the in-app notification, the email (if they take celebrations by
-    email; it carries the unsubscribe link), and for an anniversary its ledger entry.
+    """Greet one member for `kind` on their local date `on_date`, once per year (see
+    celebrate_members). Returns the new Celebration, or None when the member was greeted
+    for it this year already or is no longer active, writing nothing."""
+    greeted = _celebrate_chunk(member_ids=[member_id], kind=kind, on_date=on_date)
+    return greeted[0] if greeted else None
 
-    Returns the new Celebration, or None when the member was greeted for it this year
-    already (a second run, a concurrent worker) or is no longer active, writing nothing."""
-    member = User.objects.select_related("tier").filter(pk=member_id, is_active=True).first()
-    if member is None:
-        return None
-    zone = member.zone
-    years = 0
-    summary: dict[str, Any] = {}
-    if kind == Kind.ANNIVERSARY:
-        years = on_date.year - timezone.localtime(member.date_joined, zone).year
-        until = _local_midnight(on_date, zone)
-        summary = year_in_review(
-            member=member, since=_local_midnight(on_date - timedelta(days=365), zone), until=until
+
+def celebrate_members(*, member_ids: list[int], kind: str, on_date: date) -> int:
+    """Greet each member for `kind` on their local date `on_date`, once per year: the
+    Celebration row, the in-app notification, the email (to those who take celebrations
+    by email; it carries the unsubscribe link), and for an anniversary "your year" and its
+    ledger entry. A chunk at a time, set-based: the claim is one INSERT whose unique
+    (member, kind, year) skips members greeted already (by an earlier run or a concurrent
+    worker, which it waits for), and everything else follows for the claimed members only,
+    in the claim's transaction. Returns how many were greeted now."""
+    return sum(
+        len(
+            _celebrate_chunk(
+                member_ids=member_ids[start : start + CHUNK], kind=kind, on_date=on_date
+            )
         )
-    try:
-        with transaction.atomic():
-            celebration = Celebration.objects.create(
+        for start in range(0, len(member_ids), CHUNK)
+    )
+
+
+@transaction.atomic
+def _celebrate_chunk(*, member_ids: list[int], kind: str, on_date: date) -> list[Celebration]:
+    members = list(
+        User.objects.select_related("tier").filter(pk__in=member_ids, is_active=True).order_by("pk")
+    )
+    if not members:
+        return []
+    summaries: dict[int, dict[str, Any]] = {}
+    years: dict[int, int] = {}
+    if kind == Kind.ANNIVERSARY:
+        by_zone: dict[str, list[User]] = defaultdict(list)
+        for member in members:
+            by_zone[member.time_zone].append(member)
+        for group in by_zone.values():  # one zone per chunk from the sweep
+            zone = group[0].zone
+            for member in group:
+                years[member.pk] = on_date.year - timezone.localtime(member.date_joined, zone).year
+            summaries.update(
+                years_in_review(
+                    members=group,
+                    since=_local_midnight(on_date - timedelta(days=365), zone),
+                    until=_local_midnight(on_date, zone),
+                )
+            )
+    claimed = _claim(
+        [
+            Celebration(
                 member=member,
                 kind=kind,
                 year=on_date.year,
                 on_date=on_date,
-                years=years,
-                summary=summary,
+                years=years.get(member.pk, 0),
+                summary=summaries.get(member.pk, {}),
+                created_at=timezone.now(),
             )
-    except IntegrityError:  # greeted already (or by a concurrent worker, now committed)
-        return None
+            for member in members
+        ]
+    )
+    if not claimed:
+        return []
     key = f"{kind}:{on_date.year}"
-    notify(
-        recipients=[member.pk],
+    notify_each(
         kind=KIND,
         actor_id=None,
-        target_type="celebration",
-        target_id=celebration.pk,
-        key=f"celebration:{key}",
+        notices=[
+            Notice(
+                recipient_id=celebration.member_id,
+                target_type="celebration",
+                target_id=celebration.pk,
+                key=f"celebration:{key}",
+            )
+            for celebration in claimed
+        ],
         sends_own_email=True,
     )
     if kind == Kind.ANNIVERSARY:
-        ledger.record(
-            member_id=member.pk,
+        ledger.record_many(
             verb=ANNIVERSARY_VERB,
-            key=f"anniversary:{member.pk}:{on_date.year}",
-            subject_type="celebration",
-            subject_id=celebration.pk,
-            reason=f"{years} year{'s' if years != 1 else ''} at {settings.SITE_NAME}",
+            entries=[
+                ledger.Entry(
+                    member_id=c.member_id,
+                    key=f"anniversary:{c.member_id}:{on_date.year}",
+                    subject_type="celebration",
+                    subject_id=c.pk,
+                    reason=f"{c.years} year{'s' if c.years != 1 else ''} at {settings.SITE_NAME}",
+                )
+                for c in claimed
+            ],
         )
-    send_member_email(
-        member=member,
-        kind=KIND,
-        template=f"celebration_{kind}",
-        context={
-            "celebration": celebration,
-            "summary": summary,
-            "url": settings.SITE_URL.rstrip("/") + reverse("members:profile", args=[member.handle]),
-        },
-        key=key,
+    choices = email_choices(member_ids=[c.member_id for c in claimed], kind=KIND)
+    emailed = [c for c in claimed if choices[c.member_id][0] != EmailMode.NEVER]
+    queue_emails(
+        [
+            member_email(
+                member=c.member,
+                kind=KIND,
+                template=f"celebration_{kind}",
+                context={
+                    "celebration": c,
+                    "summary": c.summary,
+                    "url": settings.SITE_URL.rstrip("/")
+                    + reverse("members:profile", args=[c.member.handle]),
+                },
+                key=key,
+            )
+            for c in emailed
+        ]
     )
-    return celebration
+    return claimed
 
 
-def celebrate_members(*, member_ids: list[int], kind: str, on_date: date) -> int:
-    """Greet each member (see celebrate); returns how many were greeted now."""
-    return sum(
-        celebrate(member_id=member_id, kind=kind, on_date=on_date) is not None
-        for member_id in member_ids
+def _claim(rows: list[Celebration]) -> list[Celebration]:
+    """Insert the rows that do not exist yet, in one statement; the unique (member, kind,
+    year) skips the others (on PostgreSQL, after waiting for a concurrent worker's claim to
+    commit or roll back). Returns the rows inserted now, with their ids."""
+    table = Celebration._meta.db_table
+    fields = [
+        field
+        for name in CLAIM_FIELDS
+        if isinstance(field := Celebration._meta.get_field(name), Field)
+    ]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params: list[Any] = []
+    for row in rows:
+        params += [
+            field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields
+        ]
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(rows))} "  # noqa: S608  # our own table and columns; values are parameters
+        "ON CONFLICT (member_id, kind, year) DO NOTHING RETURNING id, member_id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = {member_id: pk for pk, member_id in cursor.fetchall()}
+    claimed = []
+    for row in rows:
+        if row.member_id in inserted:
+            row.pk = inserted[row.member_id]
+            row._state.adding = False
+            claimed.append(row)
+    return claimed
 
 
 def resolve_celebrations(member: User, ids: Sequence[int]) -> dict[int, hooks.NotificationTarget]:

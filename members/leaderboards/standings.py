@@ -13,12 +13,13 @@ the entry's subject (a thread's, an event's) at the time its points are counted.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db import connection, transaction
+from django.db.models import DateField, F, Q, Sum, Value
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from members import hooks
@@ -93,34 +94,122 @@ def move(activity: Activity) -> None:
         )
 
 
-def _period_rows() -> Iterable[MemberPeriodPoints]:
+def move_many(activities: Sequence[Activity]) -> None:
+    """move() for many ledger entries of distinct members at once (their locks held): one
+    UPDATE per period and per topic they count on, one read of the rows that exist and one
+    INSERT of those that do not. Entries worth nothing move nothing."""
+    counted = [row for row in activities if row.points != 0]
+    if not counted:
+        return
+    if len({row.member_id for row in counted}) != len(counted):
+        for row in counted:
+            move(row)
+        return
+    period_points: dict[tuple[str, date], dict[int, int]] = defaultdict(dict)
+    for row in counted:
+        for key in period_starts(row.credited_at):
+            period_points[key][row.member_id] = row.points
+    topic_points: dict[int, dict[int, int]] = defaultdict(dict)
+    by_type: dict[str, list[Activity]] = defaultdict(list)
+    for row in counted:
+        if row.subject_id is not None:
+            by_type[row.subject_type].append(row)
+    for subject_type, rows in by_type.items():
+        topics = _topics_of(subject_type, {row.subject_id for row in rows if row.subject_id})
+        for row in rows:
+            for topic_id in set(topics.get(row.subject_id or 0, [])):
+                topic_points[topic_id][row.member_id] = row.points
+    _add_points(
+        MemberPeriodPoints,
+        {(period, starts_on): points for (period, starts_on), points in period_points.items()},
+    )
+    _add_points(MemberTopicPoints, dict(topic_points))
+
+
+def _add_points(
+    model: type[MemberPeriodPoints] | type[MemberTopicPoints],
+    points: Mapping[Any, dict[int, int]],
+) -> None:
+    """Add points to the rows of (period, start) or topic keys, by member: one UPDATE per
+    key and amount, then the missing rows in one INSERT."""
+    if not points:
+        return
+
+    def where(key: Any) -> Q:
+        if model is MemberPeriodPoints:
+            return Q(period=key[0], starts_on=key[1])
+        return Q(topic_id=key)
+
+    for key, by_member in points.items():
+        amounts: dict[int, list[int]] = defaultdict(list)
+        for member_id, amount in by_member.items():
+            amounts[amount].append(member_id)
+        for amount, member_ids in amounts.items():
+            model.objects.filter(where(key), member_id__in=member_ids).update(
+                points=F("points") + amount
+            )
+    everyone = {member_id for by_member in points.values() for member_id in by_member}
+    any_key = Q()
+    for key in points:
+        any_key |= where(key)
+    fields = (
+        ("period", "starts_on", "member_id")
+        if model is MemberPeriodPoints
+        else (
+            "topic_id",
+            "member_id",
+        )
+    )
+    have = set(model.objects.filter(any_key, member_id__in=everyone).values_list(*fields))
+    missing: list[Any] = []  # rows of `model`
+    for key, by_member in points.items():
+        for member_id, amount in sorted(by_member.items()):
+            if model is MemberPeriodPoints:
+                if (key[0], key[1], member_id) not in have:
+                    missing.append(
+                        MemberPeriodPoints(
+                            member_id=member_id, period=key[0], starts_on=key[1], points=amount
+                        )
+                    )
+            elif (key, member_id) not in have:
+                missing.append(MemberTopicPoints(member_id=member_id, topic_id=key, points=amount))
+    if missing:
+        model.objects.bulk_create(missing)
+
+
+def _insert_period_rows() -> int:
+    """Every member's period rows from the ledger, set-based: one INSERT ... SELECT per kind
+    of period, the database grouping the entries by the community's week, month, or all
+    time (as period_starts() counts a moment). Returns how many rows it wrote."""
     zone = timezone.get_default_timezone()
     counted = Activity.objects.exclude(points=0)
-    for period, trunc in ((Period.WEEK, TruncWeek), (Period.MONTH, TruncMonth)):
-        groups = (
-            counted.annotate(start=trunc("credited_at", tzinfo=zone))
-            .values("member_id", "start")
-            .annotate(total=Sum("points"))
-            .values_list("member_id", "start", "total")
-            .order_by()
-        )
-        for member_id, start, total in groups.iterator(chunk_size=BATCH):
-            starts_on = (
-                timezone.localtime(start, zone).date() if isinstance(start, datetime) else start
-            )
-            yield MemberPeriodPoints(
-                member_id=member_id, period=period, starts_on=starts_on, points=total
-            )
-    totals = (
+    selects = [
+        counted.annotate(starts_on=Cast(trunc("credited_at", tzinfo=zone), DateField()))
+        .values("member_id", "starts_on")
+        .annotate(total=Sum("points"), kind=Value(period))
+        .values_list("member_id", "kind", "starts_on", "total")
+        .order_by()
+        for period, trunc in ((Period.WEEK, TruncWeek), (Period.MONTH, TruncMonth))
+    ]
+    selects.append(
         counted.values("member_id")
-        .annotate(total=Sum("points"))
-        .values_list("member_id", "total")
+        .annotate(
+            total=Sum("points"),
+            kind=Value(Period.ALL),
+            starts_on=Value(ALL_TIME_START, output_field=DateField()),
+        )
+        .values_list("member_id", "kind", "starts_on", "total")
         .order_by()
     )
-    for member_id, total in totals.iterator(chunk_size=BATCH):
-        yield MemberPeriodPoints(
-            member_id=member_id, period=Period.ALL, starts_on=ALL_TIME_START, points=total
-        )
+    table = connection.ops.quote_name(MemberPeriodPoints._meta.db_table)
+    written = 0
+    with connection.cursor() as cursor:
+        for select in selects:
+            sql, params = select.query.sql_with_params()
+            insert = f"INSERT INTO {table} (member_id, period, starts_on, points) "
+            cursor.execute(insert + sql, params)  # our own table; Django's SELECT, parameters
+            written += max(cursor.rowcount, 0)
+    return written
 
 
 def _topic_rows() -> list[MemberTopicPoints]:
@@ -179,6 +268,6 @@ def rebuild() -> tuple[int, int]:
     rebuild_loyalty replay does), or a write during it may be counted twice."""
     MemberPeriodPoints.objects.all().delete()
     MemberTopicPoints.objects.all().delete()
-    period_count = _insert(MemberPeriodPoints, _period_rows())
+    period_count = _insert_period_rows()
     topic_count = _insert(MemberTopicPoints, _topic_rows())
     return period_count, topic_count

@@ -22,7 +22,7 @@ from members import policies
 from members.loyalty import periods
 from members.loyalty.models import Badge, BadgeAward, MemberVerbTotal, Verb
 from members.models import User
-from members.notifications.services import notify
+from members.notifications.services import Notice, notify_each
 
 #: The verbs whose net count each counter rule reads.
 RULE_VERBS: dict[str, tuple[str, ...]] = {
@@ -62,15 +62,24 @@ def member_counters(*, member: User, at: datetime) -> dict[str, int]:
 
 
 def _notify_awarded(awards: Sequence[BadgeAward]) -> None:
+    """Tell each new holder (one batch per giver: the giver is never told of their own)."""
+    by_giver: dict[int | None, list[BadgeAward]] = {}
     for award in awards:
-        notify(
-            recipients=[award.member_id],
+        by_giver.setdefault(award.granted_by_id, []).append(award)
+    for giver_id, given in by_giver.items():
+        notify_each(
             kind=BADGE_NOTIFICATION,
-            actor_id=award.granted_by_id,
-            target_type="badge",
-            target_id=award.badge_id,
-            key=f"badge:{award.badge_id}",
-            excerpt=award.reason,
+            actor_id=giver_id,
+            notices=[
+                Notice(
+                    recipient_id=award.member_id,
+                    target_type="badge",
+                    target_id=award.badge_id,
+                    key=f"badge:{award.badge_id}",
+                    excerpt=award.reason,
+                )
+                for award in given
+            ],
         )
 
 
@@ -136,6 +145,38 @@ def award_earned_badges(*, member: User, at: datetime | None = None) -> list[Bad
     for badge in badges:
         if badge.pk not in held and counters[badge.rule] >= badge.threshold:
             awards += _create_awards(badge=badge, member_ids=[member.pk], at=at)
+    return awards
+
+
+def award_earned_badges_many(*, member_ids: Sequence[int], at: datetime) -> list[BadgeAward]:
+    """award_earned_badges for many members at once (after record_many): their counters in
+    one query, then one award batch per badge that any of them reached. Returns the new
+    awards."""
+    badges = automatic_badges()
+    if not badges or not member_ids:
+        return []
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in member_ids}
+    for member_id, verb, count in MemberVerbTotal.objects.filter(
+        member_id__in=member_ids
+    ).values_list("member_id", "verb", "count"):
+        counts[member_id][verb] = count
+    joined = dict(User.objects.filter(pk__in=member_ids).values_list("pk", "date_joined"))
+    held = set(
+        BadgeAward.objects.filter(member_id__in=member_ids).values_list("member_id", "badge_id")
+    )
+    awards: list[BadgeAward] = []
+    for badge in badges:
+        due = []
+        for member_id in sorted(member_ids):
+            if (member_id, badge.pk) in held or member_id not in joined:
+                continue
+            if badge.rule == Badge.Rule.TENURE_DAYS:
+                value = max((at - joined[member_id]).days, 0)
+            else:
+                value = sum(counts[member_id].get(verb, 0) for verb in RULE_VERBS[badge.rule])
+            if value >= badge.threshold:
+                due.append(member_id)
+        awards += _create_awards(badge=badge, member_ids=due, at=at)
     return awards
 
 

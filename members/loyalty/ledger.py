@@ -1,5 +1,6 @@
-"""Writing the activity ledger: `record` an activity, `reverse` one, `reverse_matching` all
-the live ones about something that was undone. The only writers of the ledger.
+"""Writing the activity ledger: `record` an activity (`record_many`: one
+verb for many members at once), `reverse` one, `reverse_matching` all the live ones about
+something that was undone. The only writers of the ledger.
 
 Every write locks the member's `MemberPoints` row first, so all writes for one member are
 serialised: caps are checked and summaries moved under that lock, and concurrent calls
@@ -10,13 +11,15 @@ Each write then awards the automatic badges the member reached and applies the t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from members.leaderboards import standings
-from members.loyalty import badges, periods, tiers
+from members.loyalty import badges, periods, tier_batches, tiers
 from members.loyalty.models import Activity, MemberPoints, MemberVerbTotal, PointRule
 from members.models import User
 
@@ -219,3 +222,106 @@ def reverse_matching(
             reversed_count += 1
         _changed(state)
     return reversed_count
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One member's activity for record_many: who, its idempotency key, what it is about."""
+
+    member_id: int
+    key: str
+    subject_type: str = ""
+    subject_id: int | None = None
+    reason: str = ""
+
+
+@transaction.atomic
+def record_many(*, verb: str, entries: Sequence[Entry]) -> list[Activity]:
+    """record() for many members at once (a sweep greeting a chunk of members): the same
+    rows, summaries, leaderboard rows, badges and tier rules as recording each entry alone,
+    in a fixed number of queries per call. Entries whose key was recorded before are
+    skipped (idempotent); one entry per member. A verb with caps goes one entry at a time
+    through record() (the caps read each member's day). Returns the new rows.
+    Raises UnknownVerbError."""
+    rule = PointRule.objects.filter(verb=verb).first()
+    if rule is None:
+        raise UnknownVerbError(f"no point rule for {verb!r}")
+    by_member = {entry.member_id: entry for entry in entries}
+    if len(by_member) != len(entries):
+        raise ValueError("record_many takes one entry per member")
+    if rule.daily_cap is not None or rule.weekly_cap_per_giver is not None:
+        recorded = [
+            record(
+                member_id=entry.member_id,
+                verb=verb,
+                key=entry.key,
+                subject_type=entry.subject_type,
+                subject_id=entry.subject_id,
+                reason=entry.reason,
+            )
+            for entry in entries
+        ]
+        return [row for row in recorded if row is not None]
+    member_ids = sorted(by_member)
+    MemberPoints.objects.bulk_create(
+        [MemberPoints(member_id=pk) for pk in member_ids], ignore_conflicts=True
+    )
+    list(  # every writer's lock, taken in id order
+        MemberPoints.objects.select_for_update()
+        .filter(member_id__in=member_ids)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+    )
+    done = set(
+        Activity.objects.filter(key__in=[entry.key for entry in entries]).values_list(
+            "key", flat=True
+        )
+    )
+    now = periods.now()
+    points = rule.points if rule.is_active else 0
+    rows = [
+        Activity(
+            member_id=pk,
+            verb=verb,
+            points=points,
+            rule_points=points,
+            subject_type=by_member[pk].subject_type,
+            subject_id=by_member[pk].subject_id,
+            occurred_at=now,
+            credited_at=now,
+            key=by_member[pk].key,
+            reason=by_member[pk].reason[:300],
+        )
+        for pk in member_ids
+        if by_member[pk].key not in done
+    ]
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            Activity.objects.bulk_create(rows)
+    except IntegrityError:  # a key recorded for another member meanwhile: one at a time
+        recorded = [
+            record(
+                member_id=row.member_id,
+                verb=verb,
+                key=row.key,
+                subject_type=row.subject_type,
+                subject_id=row.subject_id,
+                reason=row.reason,
+            )
+            for row in rows
+        ]
+        return [row for row in recorded if row is not None]
+    changed = [row.member_id for row in rows]
+    MemberPoints.objects.filter(member_id__in=changed).update(balance=F("balance") + points)
+    MemberVerbTotal.objects.bulk_create(
+        [MemberVerbTotal(member_id=pk, verb=verb) for pk in changed], ignore_conflicts=True
+    )
+    MemberVerbTotal.objects.filter(member_id__in=changed, verb=verb).update(
+        count=F("count") + 1, points=F("points") + points
+    )
+    standings.move_many(rows)
+    badges.award_earned_badges_many(member_ids=changed, at=now)
+    tier_batches.refresh_locked(member_ids=changed, now=now)
+    return rows

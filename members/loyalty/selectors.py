@@ -7,13 +7,17 @@ queries whatever the number of rows or members.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, Sum
+from django.utils.functional import cached_property
 
 from members.hooks import NotificationTarget
+from members.leaderboards.selectors import count_of
 from members.loyalty import periods, tiers
 from members.loyalty.models import (
     Activity,
@@ -27,7 +31,14 @@ from members.loyalty.models import (
 from members.loyalty.tiers import GRACE, keep_floor
 from members.models import Tier, User
 from members.notifications.selectors import resolve_targets
-from members.policies import Viewer, can_grant_tiers, is_member, is_moderator, visible_members
+from members.policies import (
+    Viewer,
+    can_grant_tiers,
+    hidden_members,
+    is_member,
+    is_moderator,
+    visible_members,
+)
 
 HISTORY_PAGE_SIZE = 25
 HOLDERS_PAGE_SIZE = 30
@@ -157,6 +168,19 @@ class BadgeScreen:
         return GRADE_LABELS.get(self.badge.grade, "")
 
 
+class _CountedPaginator(Paginator[BadgeAward]):
+    """A Paginator whose total comes from `count` (one cheap query) rather than COUNT(*)
+    over its joined list."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: Callable[[], int]) -> None:
+        super().__init__(object_list, per_page)
+        self._counter = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._counter()
+
+
 def get_badge_screen(*, viewer: Viewer, slug: str, page: int) -> BadgeScreen:
     """The badge `slug` with page `page` of its holders. Raises Badge.DoesNotExist.
     Queries: the badge, the holder count, the page (members and tiers joined), and for a
@@ -170,9 +194,20 @@ def get_badge_screen(*, viewer: Viewer, slug: str, page: int) -> BadgeScreen:
     is_held = isinstance(viewer, User) and (
         BadgeAward.objects.filter(badge=badge, member=viewer).exists()
     )
+    held_by = BadgeAward.objects.filter(badge=badge)
+    hidden = held_by.filter(hidden_members(viewer, "member__"))
     return BadgeScreen(
         badge=badge,
-        page=Paginator(holders, HOLDERS_PAGE_SIZE).get_page(page),
+        page=_CountedPaginator(
+            holders,
+            HOLDERS_PAGE_SIZE,
+            count=lambda: int(
+                Badge.objects.filter(pk=badge.pk)
+                .annotate(n=count_of(held_by) - count_of(hidden))
+                .values_list("n", flat=True)
+                .get()
+            ),
+        ).get_page(page),
         is_held=is_held,
         can_grant=badge.is_manual and is_moderator(viewer),
     )

@@ -14,8 +14,9 @@ The rules (as Discourse's trust level 3 does it):
   before grants existed) keeps it until staff change it.
 
 `refresh_tier` decides for one member (after each ledger change, under their lock);
-`refresh_all_tiers` is the nightly pass, which reads everyone's points in two aggregate
-queries and calls `refresh_tier` only for members whose tier or warning changes.
+`refresh_all_tiers` is the nightly pass, which applies the same rules to chunks of members
+set-based (members.loyalty.tier_batches): one aggregate query for a chunk's points, bulk
+writes for the members whose tier or warning changes.
 Every change is written to TierHistory, which `replay` reads to rebuild the state.
 """
 
@@ -159,6 +160,52 @@ def effective_tier(
     return max(present, key=lambda tier: tier.rank) if present else None
 
 
+@dataclass(frozen=True)
+class EffectiveMove:
+    """A change of the tier that counts (User.tier), and how TierHistory logs it: `change`
+    is "" when the earned change already logged it."""
+
+    tier: Tier | None
+    change: str
+    reason: str
+
+
+def effective_move(
+    *,
+    earned_change: str,
+    current: Tier | None,
+    earned: Tier | None,
+    grant: TierGrant | None,
+    keep_hand_set: bool,
+) -> EffectiveMove | None:
+    """Where the member's tier goes after their earned tier is settled (None: it stays).
+    A promotion or demotion of the earned tier logs itself; otherwise the move is logged as
+    a grant, the end of one, or the rules putting a hand-set member where they stand."""
+    effective = effective_tier(
+        current=current, earned=earned, grant=grant, keep_hand_set=keep_hand_set
+    )
+    if (current.pk if current else None) == (effective.pk if effective else None):
+        return None
+    if earned_change in ("promoted", "demoted"):
+        return EffectiveMove(effective, "", "")
+    if grant is not None and effective is not None and effective.pk == grant.tier_id:
+        return EffectiveMove(effective, TierHistory.Change.GRANTED, grant.reason)
+    if not keep_hand_set:
+        return EffectiveMove(effective, TierHistory.Change.GRANT_ENDED, "")
+    up = _rank(effective) > _rank(current)
+    return EffectiveMove(
+        effective, TierHistory.Change.PROMOTED if up else TierHistory.Change.DEMOTED, ""
+    )
+
+
+def warning_text(tier: Tier, *, now: datetime) -> str:
+    """The excerpt of a demotion warning for `tier`."""
+    return (
+        f"Earn {keep_floor(tier)} points over 12 months by {(now + GRACE):%d %B} to stay "
+        f"{tier.name}."
+    )
+
+
 def _notify_tier(member_id: int, tier: Tier, history: TierHistory) -> None:
     notify(
         recipients=[member_id],
@@ -172,35 +219,28 @@ def _notify_tier(member_id: int, tier: Tier, history: TierHistory) -> None:
 
 
 def _set_effective(
-    *,
-    member: User,
-    tier: Tier | None,
-    change: str,
-    now: datetime,
-    points: int,
-    reason: str = "",
-    actor: User | None = None,
+    *, member: User, move: EffectiveMove, now: datetime, points: int, actor: User | None = None
 ) -> None:
     """Move User.tier (what every access check reads) and log it when it is not already
     logged by an earned change."""
-    if member.tier_id == (tier.pk if tier else None):
-        return
     previous_id = member.tier_id
-    User.objects.filter(pk=member.pk).update(tier=tier)
-    member.tier = tier
+    User.objects.filter(pk=member.pk).update(tier=move.tier)
+    member.tier = move.tier
+    if not move.change:
+        return
     history = TierHistory.objects.create(
         member=member,
-        tier=tier,
+        tier=move.tier,
         previous_tier_id=previous_id,
-        change=change,
+        change=move.change,
         is_earned=False,
         points=points,
-        reason=reason,
+        reason=move.reason,
         actor=actor,
         changed_at=now,
     )
-    if tier is not None and change == TierHistory.Change.GRANTED:
-        _notify_tier(member.pk, tier, history)
+    if move.tier is not None and move.change == TierHistory.Change.GRANTED:
+        _notify_tier(member.pk, move.tier, history)
 
 
 def refresh_tier(
@@ -240,43 +280,20 @@ def refresh_tier_locked(
         now=now,
     )
     _apply(state=state, member=member, decision=decision, points=points, now=now)
-    grant = active_grant(member_id=member.pk, at=now)
-    effective = effective_tier(
+    move = effective_move(
+        earned_change=decision.change,
         current=member.tier,
         earned=state.earned_tier,
-        grant=grant,
+        grant=active_grant(member_id=member.pk, at=now),
         keep_hand_set=keep_hand_set,
     )
-    if decision.change in ("promoted", "demoted"):
-        if member.tier_id != (effective.pk if effective else None):
-            User.objects.filter(pk=member.pk).update(tier=effective)
-            member.tier = effective
-    else:
-        if grant is not None and effective is not None and effective.pk == grant.tier_id:
-            change = TierHistory.Change.GRANTED
-        elif not keep_hand_set:
-            change = TierHistory.Change.GRANT_ENDED
-        else:  # a tier set directly, not earned: the rules put the member where they stand
-            up = _rank(effective) > _rank(member.tier)
-            change = TierHistory.Change.PROMOTED if up else TierHistory.Change.DEMOTED
-        _set_effective(
-            member=member,
-            tier=effective,
-            change=change,
-            now=now,
-            points=points,
-            reason=grant.reason if grant and change == TierHistory.Change.GRANTED else "",
-        )
+    if move is not None:
+        _set_effective(member=member, move=move, now=now, points=points)
     return decision
 
 
-def _apply(
-    *, state: MemberPoints, member: User, decision: Decision, points: int, now: datetime
-) -> None:
-    """Write the earned-tier decision to the member's state and history; tell them."""
-    if not decision.change:
-        return
-    previous = state.earned_tier
+def apply_decision(state: MemberPoints, decision: Decision, now: datetime) -> None:
+    """Set the earned-tier decision on the member's state (unsaved)."""
     if decision.change == "promoted":
         state.earned_tier, state.tier_since, state.promoted_at = decision.tier, now, now
         state.demotion_warned_at = None
@@ -287,6 +304,16 @@ def _apply(
         state.demotion_warned_at = now
     else:
         state.demotion_warned_at = None
+
+
+def _apply(
+    *, state: MemberPoints, member: User, decision: Decision, points: int, now: datetime
+) -> None:
+    """Write the earned-tier decision to the member's state and history; tell them."""
+    if not decision.change:
+        return
+    previous = state.earned_tier
+    apply_decision(state, decision, now)
     state.save(update_fields=["earned_tier", "tier_since", "promoted_at", "demotion_warned_at"])
     history = TierHistory.objects.create(
         member=member,
@@ -307,64 +334,19 @@ def _apply(
             target_type="tier",
             target_id=previous.pk,
             key=f"tier-warning:{history.pk}",
-            excerpt=(
-                f"Earn {keep_floor(previous)} points over 12 months by "
-                f"{(now + GRACE):%d %B} to stay {previous.name}."
-            ),
+            excerpt=warning_text(previous, now=now),
         )
 
 
-def refresh_all_tiers(*, now: datetime | None = None, chunk: int = 500) -> int:
-    """The nightly pass: end the grants that are due, then apply the rules to everyone.
+def refresh_all_tiers(*, now: datetime | None = None, chunk: int = 1000) -> int:
+    """The nightly pass: end the grants that are due, then apply the rules to everyone, in
+    set-based chunks (members.loyalty.tier_batches). Idempotent. Returns how many members'
+    earned tier or warning changed."""
+    from members.loyalty import tier_batches  # it builds on this module's rules
 
-    Reads every member's 12-month points and their points in 14 days in two aggregate
-    queries, decides in memory, and refreshes (under each member's lock) only the members
-    whose earned tier or warning changes. Idempotent. Returns how many members changed."""
     now = now or periods.now()
     end_due_grants(now=now)
-    tiers = earnable_tiers()
-    tier_by_id = {tier.pk: tier for tier in Tier.objects.all()}
-    start = periods.tier_window_start(now)
-    window = Activity.objects.filter(credited_at__gt=start, credited_at__lte=now)
-    points = dict(
-        window.values("member_id").annotate(t=Sum("points")).values_list("member_id", "t")
-    )
-    leaving = dict(
-        window.filter(credited_at__lte=start + GRACE)
-        .values("member_id")
-        .annotate(t=Sum("points"))
-        .values_list("member_id", "t")
-    )
-    states = {
-        row[0]: row[1:]
-        for row in MemberPoints.objects.values_list(
-            "member_id", "earned_tier_id", "promoted_at", "demotion_warned_at"
-        )
-    }
-    due: list[int] = []
-    candidates = User.objects.filter(is_active=True)
-    if not any(tier.points_threshold == 0 for tier in tiers):
-        candidates = candidates.filter(pk__in=set(points) | set(states))
-    for member_id, joined in candidates.values_list("pk", "date_joined").iterator(chunk_size=2000):
-        earned_id, promoted_at, warned_at = states.get(member_id, (None, None, None))
-        have = points.get(member_id) or 0
-        decision = decide(
-            tiers=tiers,
-            earned=tier_by_id.get(earned_id) if earned_id else None,
-            promoted_at=promoted_at,
-            warned_at=warned_at,
-            points=have,
-            points_in_grace=have - (leaving.get(member_id) or 0),
-            tenure_days=max((now - joined).days, 0),
-            now=now,
-        )
-        if decision.change:
-            due.append(member_id)
-    for first in range(0, len(due), chunk):
-        with transaction.atomic():
-            for member_id in due[first : first + chunk]:
-                refresh_tier(member_id=member_id, now=now)
-    return len(due)
+    return tier_batches.refresh_everyone(now=now, chunk=chunk)
 
 
 def end_due_grants(*, now: datetime | None = None) -> int:

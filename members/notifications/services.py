@@ -9,7 +9,8 @@ emailed after a short window, left for the digest, or not emailed at all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -86,44 +87,106 @@ def notify(
     notification is shown or emailed. Returns how many rows it wrote (retries write none).
     Costs a fixed number of queries per call: callers fan out in bounded chunks.
     """
+    return notify_each(
+        kind=kind,
+        actor_id=actor_id,
+        notices=[
+            Notice(
+                recipient_id=pk,
+                target_type=target_type,
+                target_id=target_id,
+                key=key,
+                excerpt=excerpt,
+                group_key=group_key,
+            )
+            for pk in recipients
+        ],
+        scope=scope,
+        sends_own_email=sends_own_email,
+    )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One member's notification for notify_each: what it is about, its idempotency key
+    (unique per member), its excerpt and inbox group (default: kind and target)."""
+
+    recipient_id: int
+    target_type: str
+    target_id: int
+    key: str
+    excerpt: str = ""
+    group_key: str = ""
+
+
+def notify_each(
+    *,
+    kind: str,
+    actor_id: int | None,
+    notices: Sequence[Notice],
+    scope: str = "",
+    sends_own_email: bool = False,
+) -> int:
+    """notify() for many members at once, each with their own target, key and excerpt (a
+    nightly pass telling thousands of members of their own change). The same rules as
+    notify(): once per (member, key), never the actor or an inactive account, the member's
+    choices. Five queries whatever the number of notices. Returns how many rows it wrote."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    wanted = {pk for pk in recipients if pk != actor_id}
+    unique = {(notice.recipient_id, notice.key): notice for notice in reversed(notices)}
+    wanted = sorted(
+        (notice for notice in unique.values() if notice.recipient_id != actor_id),
+        key=lambda notice: notice.recipient_id,
+    )
     if not wanted:
         return 0
-    active = list(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
-    choices = email_choices(member_ids=active, kind=kind)
-    group_key = group_key or f"{kind}:{target_type}:{target_id}"
-    tokens = dict(
-        Notification.objects.filter(
-            recipient_id__in=active, group_key=group_key, read_at__isnull=True
-        ).values_list("recipient_id", "group_token")
+    active = set(
+        User.objects.filter(
+            pk__in={notice.recipient_id for notice in wanted}, is_active=True
+        ).values_list("pk", flat=True)
     )
+    choices = email_choices(member_ids=sorted(active), kind=kind)
+
+    def group_of(notice: Notice) -> str:
+        return notice.group_key or f"{kind}:{notice.target_type}:{notice.target_id}"
+
+    tokens = {
+        (recipient_id, group_key): token
+        for recipient_id, group_key, token in Notification.objects.filter(
+            recipient_id__in=active,
+            group_key__in={group_of(notice) for notice in wanted},
+            read_at__isnull=True,
+        ).values_list("recipient_id", "group_key", "group_token")
+    }
     already = set(
-        Notification.objects.filter(recipient_id__in=active, key=key).values_list(
-            "recipient_id", flat=True
-        )
+        Notification.objects.filter(
+            recipient_id__in=active, key__in={notice.key for notice in wanted}
+        ).values_list("recipient_id", "key")
     )
     now = timezone.now()
     rows = []
-    for member_id in active:
+    for notice in wanted:
+        member_id = notice.recipient_id
+        if member_id not in active:
+            continue
         email_mode, on_site = choices[member_id]
         if sends_own_email:
             email_mode = EmailMode.NEVER
-        if member_id in already or (email_mode == EmailMode.NEVER and not on_site):
+        if (member_id, notice.key) in already or (email_mode == EmailMode.NEVER and not on_site):
             continue
+        group_key = group_of(notice)
         rows.append(
             Notification(
                 recipient_id=member_id,
                 kind=kind,
                 actor_id=actor_id,
-                target_type=target_type,
-                target_id=target_id,
+                target_type=notice.target_type,
+                target_id=notice.target_id,
                 scope=scope,
                 group_key=group_key,
-                group_token=tokens.get(member_id) or uuid.uuid4().hex,
-                key=key,
-                excerpt=excerpt[:300],
+                group_token=tokens.get((member_id, group_key)) or uuid.uuid4().hex,
+                key=notice.key,
+                excerpt=notice.excerpt[:300],
                 is_shown=on_site,
                 created_at=now,
                 email_state=_initial_email_state(email_mode),

@@ -13,6 +13,7 @@ from core.models import Topic
 from members.leaderboards import selectors, standings
 from members.leaderboards.models import MemberPeriodPoints, MemberTopicPoints
 from members.loyalty import ledger
+from members.loyalty.models import MemberVerbTotal
 from members.models import User
 from tests.members.factories import UserFactory
 
@@ -74,6 +75,39 @@ def test_the_viewer_sees_their_own_place(member):
     screen = selectors.get_leaderboard_screen(viewer=member, board="week")
 
     assert (screen.viewer_row.rank, screen.viewer_row.score) == (4, 20)
+
+
+@pytest.mark.parametrize("board_key", ["week", "all", "helpers", "topic"])
+def test_the_viewers_place_leaves_out_every_unranked_member_above_them(board_key):
+    python = Topic.objects.get(slug="python")
+
+    def give(someone: User, points: int) -> None:
+        if board_key == "helpers":
+            MemberVerbTotal.objects.create(
+                member=someone, verb=selectors.HELPERS_VERB, count=points, points=points
+            )
+        elif board_key == "topic":
+            MemberTopicPoints.objects.create(member=someone, topic=python, points=points)
+        else:
+            score(someone, points, period=board_key)
+
+    give(UserFactory(handle="boss", staff=True), 99)
+    give(UserFactory(handle="benched", suspended_until=timezone.now() + timedelta(days=3)), 98)
+    give(UserFactory(handle="gone", inactive=True), 97)
+    give(UserFactory(handle="served", suspended_until=timezone.now() - timedelta(days=1)), 50)
+    give(UserFactory(handle="boss_tied", staff=True), 20)  # tied, earlier id, not ranked
+    give(UserFactory(handle="tied"), 20)  # tied, joined before the viewer: above them
+    viewer = UserFactory(handle="viewer")
+    give(viewer, 20)
+    give(UserFactory(handle="later"), 20)  # tied, joined after: below
+    slug = "python" if board_key == "topic" else None
+
+    screen = selectors.get_leaderboard_screen(
+        viewer=viewer, board="all" if slug else board_key, topic_slug=slug
+    )
+
+    assert (screen.viewer_row.rank, screen.viewer_row.score) == (3, 20)
+    assert [row.member.handle for row in screen.rows] == ["served", "tied", "viewer", "later"]
 
 
 def test_a_viewer_without_points_has_no_place(member):

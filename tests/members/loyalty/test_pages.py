@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.urls import reverse
 
 from community.services import posting
 from members.loyalty import badges, ledger, periods
 from members.loyalty.models import Badge, BadgeAward, TierGrant
-from members.models import User
+from members.loyalty.selectors import get_badge_screen
+from members.models import ProfileVisibility, User
 from tests.community.factories import CategoryFactory
 from tests.members.factories import TierFactory, UserFactory
 
@@ -363,3 +365,22 @@ def test_badge_granted_through_the_service_is_visible_on_the_profile(client, mod
 
     assert response.context["screen"].badges[0].badge.slug == "community-hero"
     assert "Community hero" in response.text
+
+
+@pytest.mark.parametrize(("viewer_kind", "expected"), [("member", 2), ("visitor", 1)])
+def test_a_badges_holder_count_leaves_out_holders_the_viewer_may_not_see(
+    member, viewer_kind, expected
+):
+    badge = Badge.objects.create(slug="helper", name="Helper", description="Helps")
+    holders = [
+        UserFactory(handle="public_holder"),
+        UserFactory(handle="members_only_holder", profile_visibility=ProfileVisibility.MEMBERS),
+        UserFactory(handle="gone_holder", inactive=True),
+    ]
+    BadgeAward.objects.bulk_create(BadgeAward(member=h, badge=badge) for h in holders)
+    viewer = member if viewer_kind == "member" else AnonymousUser()
+
+    screen = get_badge_screen(viewer=viewer, slug="helper", page=1)
+
+    assert screen.page.paginator.count == expected
+    assert len(screen.page.object_list) == expected
