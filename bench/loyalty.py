@@ -18,7 +18,7 @@ it is what the replay does). Measured, with DEBUG off:
 - celebrations: the sweep over --celebrations members whose anniversary or birthday it is
   (all due at once, the worst case), Celery eager, email to the dummy backend: every member
   greeted once, and a second run greets nobody; wall and CPU ms per greeting (target: the
-  whole run under 2 minutes at 50,000).
+  whole run within a third of the beat's 15-minute sweep interval, 300 s, at 50,000).
 
     .venv/bin/python -m bench.loyalty                      # full size on SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m bench.loyalty
@@ -48,7 +48,9 @@ MEMBERS = 100_000
 LEDGER_ROWS = 2_000_000
 CELEBRATIONS = 50_000
 TIER_TARGET_SECONDS = 30.0
-CELEBRATION_TARGET_SECONDS = 120.0
+#: The sweep runs every 15 minutes (config/celery.py); the worst case, everyone due at once,
+#: must leave two thirds of that interval free.
+CELEBRATION_TARGET_SECONDS = 300.0
 DEFAULT_PG_NAME = "hearth_bench_loyalty"
 T = TypeVar("T")
 BATCH = 5000

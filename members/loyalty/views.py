@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import DomainError
 from core.http import or_404, page_param
+from core.page_cache import member_cacheable, visitor_cacheable
 from members.loyalty import badges, selectors
 from members.loyalty.forms import BadgeGrantForm
 from members.models import User
@@ -24,6 +25,7 @@ def _member(request: HttpRequest) -> User:
     return request.user
 
 
+@member_cacheable
 @require_GET
 @login_required
 def points(request: HttpRequest) -> HttpResponse:
@@ -32,6 +34,8 @@ def points(request: HttpRequest) -> HttpResponse:
     return render(request, "members/loyalty_points.html", {"screen": screen})
 
 
+@member_cacheable
+@visitor_cacheable
 @require_GET
 def badge_list(request: HttpRequest) -> HttpResponse:
     """Every badge, how to earn it and how many hold it."""
@@ -54,6 +58,8 @@ def _badge_page(
     )
 
 
+@member_cacheable  # GETs only: a grant (POST) always reaches the view
+@visitor_cacheable
 @require_http_methods(["GET", "POST"])
 def badge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One badge and who holds it; for moderators, a manual badge's grant form (POST)."""
@@ -83,6 +89,8 @@ def badge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("members:badge", slug=slug)
 
 
+@member_cacheable
+@visitor_cacheable
 @require_GET
 def tier_list(request: HttpRequest) -> HttpResponse:
     """The tiers, how each is reached and what it brings; a member's own progress."""

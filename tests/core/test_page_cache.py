@@ -244,6 +244,8 @@ VISITOR_PAGES = {
     "events": lambda t, e: "/events/",
     "past events": lambda t, e: "/events/past/",
     "event": lambda t, e: e.get_absolute_url(),
+    "badges": lambda t, e: "/badges/",
+    "tiers": lambda t, e: "/loyalty/tiers/",
     "API threads": lambda t, e: "/api/v1/threads/",
     "API thread": lambda t, e: f"/api/v1/threads/{t.pk}/",
     "API posts": lambda t, e: f"/api/v1/threads/{t.pk}/posts/",
@@ -422,6 +424,9 @@ MEMBER_PAGES = {
     "event": lambda t, e: e.get_absolute_url(),
     "notifications": lambda t, e: "/notifications/",
     "leaderboard": lambda t, e: "/leaderboards/",
+    "points": lambda t, e: "/loyalty/points/",
+    "badges": lambda t, e: "/badges/",
+    "tiers": lambda t, e: "/loyalty/tiers/",
 }
 
 
