@@ -126,10 +126,11 @@ def moderated_category_ids(viewer: Viewer) -> frozenset[int]:
 
 def can_moderate(viewer: Viewer, category: Category | int) -> bool:
     """The one moderation rule: forum-wide moderators and staff everywhere; category
-    moderators (members) in their own categories only."""
+    moderators (members) in their own categories only; no one while suspended (staff
+    excepted)."""
     if is_forum_moderator(viewer):
         return True
-    if not is_member(viewer):
+    if not is_member(viewer) or is_suspended(viewer):
         return False
     category_id = category if isinstance(category, int) else category.pk
     return category_id in moderated_category_ids(viewer)
@@ -143,7 +144,7 @@ def can_moderate_everywhere(viewer: Viewer) -> bool:
 def moderates_anything(viewer: Viewer) -> bool:
     """Whether the viewer has a review queue at all (forum-wide or some category)."""
     return is_forum_moderator(viewer) or (
-        is_member(viewer) and bool(moderated_category_ids(viewer))
+        is_member(viewer) and not is_suspended(viewer) and bool(moderated_category_ids(viewer))
     )
 
 
@@ -172,7 +173,11 @@ def reward_scope(moderator: User, member_id: int, post_id: int | None) -> str:
         return "" if can_moderate(moderator, found[1]) else "scope"
     if is_forum_moderator(moderator):
         return ""
-    moderated = moderated_category_ids(moderator) if is_member(moderator) else frozenset()
+    moderated = (
+        moderated_category_ids(moderator)
+        if is_member(moderator) and not is_suspended(moderator)
+        else frozenset()
+    )
     if not moderated:
         return "scope"
     has_post = Post.objects.filter(

@@ -63,10 +63,13 @@ def can_edit_profile(viewer: Viewer, member: User) -> bool:
 
 def is_moderator(viewer: Viewer) -> bool:
     """A forum-wide moderator: a member (email verified) who is staff or holds the moderator
-    role. Category moderators are community's business (community.policies.can_moderate).
-    Reads only the user row: no query."""
+    role and is not suspended (a suspended moderator's powers wait for the suspension to
+    end; staff's never do). Category moderators are community's business
+    (community.policies.can_moderate). Reads only the user row: no query."""
     return (
-        is_member(viewer) and isinstance(viewer, User) and (viewer.is_staff or viewer.is_moderator)
+        is_member(viewer)
+        and isinstance(viewer, User)
+        and (viewer.is_staff or (viewer.is_moderator and not viewer.is_suspended))
     )
 
 
@@ -75,7 +78,10 @@ def may_reward(viewer: Viewer) -> bool:
     moderators (whose rewards stop at their categories: members.hooks.RewardScope). Reads
     only the user row: no query."""
     return is_moderator(viewer) or (
-        is_member(viewer) and isinstance(viewer, User) and viewer.moderates_categories
+        is_member(viewer)
+        and isinstance(viewer, User)
+        and viewer.moderates_categories
+        and not viewer.is_suspended
     )
 
 

@@ -119,3 +119,62 @@ def moderation_actions_for(member):
     from community.models import ModerationAction
 
     return ModerationAction.objects.filter(member=member).order_by("-id")
+
+
+# A moderator's powers wait while they are suspended; staff's never do.
+
+
+def _suspend(user: User) -> User:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user.suspended_until = timezone.now() + timedelta(days=3)
+    user.suspension_reason = "Cooling off"
+    user.save(update_fields=["suspended_until", "suspension_reason"])
+    return user
+
+
+def test_a_suspended_moderator_cannot_hide_nor_reach_the_queue(client, moderator, thread):
+    from community.models import ModerationAction
+    from core.exceptions import DomainError
+
+    _suspend(moderator)
+    reply = Post.objects.get(thread=thread, number=1)
+    with pytest.raises(DomainError):
+        moderation.hide_post(moderator=moderator, post_id=reply.pk, reason="Off-topic")
+    reply.refresh_from_db()
+    assert reply.status == Post.Status.PUBLISHED
+    assert ModerationAction.objects.count() == 0
+    client.force_login(moderator)
+    assert client.get(reverse("moderation:queue")).status_code == 404
+
+
+def test_a_suspended_category_moderator_cannot_reward_in_their_category(
+    client, category_moderator, thread
+):
+    from core.exceptions import DomainError
+    from members.rewards import services as rewards
+    from members.rewards.models import ModeratorReward
+    from tests.community.factories import CategoryModeratorFactory
+
+    CategoryModeratorFactory(member=category_moderator, category=thread.category)
+    _suspend(category_moderator)
+    post = Post.objects.get(thread=thread, number=1)
+    with pytest.raises(DomainError):
+        rewards.reward_member(
+            moderator=category_moderator,
+            member_id=post.author_id,
+            points=10,
+            reason="Great answer",
+            post_id=post.pk,
+        )
+    assert ModeratorReward.objects.count() == 0
+
+
+def test_suspended_staff_keep_their_powers(staff, thread):
+    _suspend(staff)
+    post = Post.objects.get(thread=thread, number=1)
+    moderation.hide_post(moderator=staff, post_id=post.pk, reason="Off-topic")
+    post.refresh_from_db()
+    assert post.status == Post.Status.HIDDEN
