@@ -286,15 +286,19 @@ def _member_parts(request: HttpRequest) -> list[str] | None:
     ]
 
 
+def _minute() -> int:
+    """The current minute: part of every key, so relative times are at most a minute old."""
+    return int(timezone.now().timestamp() // 60)
+
+
 def _key(request: HttpRequest, member: list[str] | None = None) -> str:
     """The page's key: a member's parts (which begin with the generation), else the
     visitors' generation, then the minute and the request."""
-    minute = int(timezone.now().timestamp() // 60)
     raw = "\n".join(
         (
             *(member or (generation(),)),
             templates_version(),
-            str(minute),
+            str(_minute()),
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
